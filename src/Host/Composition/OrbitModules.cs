@@ -1,0 +1,13 @@
+using Orbit.Modules.Identity;
+using Orbit.Shared.Modules;
+
+namespace Orbit.Host.Composition;
+
+/// <summary>Every module the host runs. Adding a module is adding its project reference and one line here.</summary>
+internal static class OrbitModules
+{
+    public static readonly IReadOnlyList<IModule> All =
+    [
+        new IdentityModule(),
+    ];
+}

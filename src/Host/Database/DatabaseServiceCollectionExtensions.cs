@@ -1,0 +1,45 @@
+using Npgsql;
+using Orbit.Shared.Data;
+using Orbit.Shared.Data.Migrations;
+
+namespace Orbit.Host.Database;
+
+internal static class DatabaseServiceCollectionExtensions
+{
+    /// <summary>Connections must fail fast when PostgreSQL is gone: a request answers 503 rather than hanging.</summary>
+    private const int DefaultConnectTimeoutSeconds = 5;
+
+    public static IServiceCollection AddOrbitDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString("Postgres") ?? "")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(ConnectionStringOf(configuration))
+            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+            .Build());
+        services.AddDbSession();
+        services.AddSingleton(sp => new DatabaseMigrator(ConnectionStringOf(configuration), sp.GetRequiredService<ILogger<DatabaseMigrator>>()));
+        services.AddSingleton<MigrationState>();
+        return services;
+    }
+
+    private static string ConnectionStringOf(IConfiguration configuration)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("Postgres"));
+        if (!builder.ContainsKey("Timeout"))
+        {
+            builder.Timeout = DefaultConnectTimeoutSeconds;
+        }
+
+        builder.ApplicationName ??= "orbit";
+        return builder.ConnectionString;
+    }
+}
+
+/// <summary>Whether this host has brought the schemas up to date; readiness waits for it.</summary>
+internal sealed class MigrationState
+{
+    public bool Applied { get; set; }
+}

@@ -1,0 +1,91 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Orbit.Shared.Http;
+using Orbit.Shared.Identity;
+using Orbit.Shared.Messaging;
+
+namespace Orbit.Host.Http;
+
+internal sealed class FixedWindowLimit
+{
+    [Range(1, 1_000_000, ErrorMessage = "RateLimiting:*:PermitLimit must be between 1 and 1000000.")]
+    public int PermitLimit { get; set; }
+
+    [Range(1, 86_400, ErrorMessage = "RateLimiting:*:WindowSeconds must be between 1 and 86400.")]
+    public int WindowSeconds { get; set; } = 60;
+}
+
+internal sealed class RateLimitingOptions
+{
+    public const string Section = "RateLimiting";
+
+    /// <summary>Sign-in, registration, refresh: per client address. Slows password guessing across accounts.</summary>
+    [Required]
+    public FixedWindowLimit Credentials { get; set; } = new() { PermitLimit = 10, WindowSeconds = 60 };
+
+    /// <summary>Every API call: per user, or per client address when anonymous.</summary>
+    [Required]
+    public FixedWindowLimit Api { get; set; } = new() { PermitLimit = 600, WindowSeconds = 60 };
+}
+
+internal static class RateLimiting
+{
+    private static readonly System.Diagnostics.Metrics.Counter<long> Rejections = OrbitTelemetry.Meter.CreateCounter<long>(
+        "orbit.rate_limit.rejections", unit: "{request}", description: "Requests rejected by a rate limit, by policy.");
+
+    public static IServiceCollection AddOrbitRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RateLimitingOptions>().Bind(configuration.GetSection(RateLimitingOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Credentials.PermitLimit > 0 && o.Api.PermitLimit > 0, "RateLimiting limits must be positive.")
+            .ValidateOnStart();
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(OrbitPolicies.CredentialsRateLimit, context =>
+            {
+                var limit = context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Credentials;
+                return RateLimitPartition.GetFixedWindowLimiter("ip:" + ClientAddress(context), _ => WindowOf(limit));
+            });
+            limiter.AddPolicy(OrbitPolicies.ApiRateLimit, context =>
+            {
+                var limit = context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Api;
+                var user = context.RequestServices.GetRequiredService<ICurrentUser>();
+                var key = user.IsAuthenticated ? "user:" + user.Id : "ip:" + ClientAddress(context);
+                return RateLimitPartition.GetFixedWindowLimiter(key, _ => WindowOf(limit));
+            });
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var context = rejected.HttpContext;
+                var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "unknown";
+                Rejections.Add(1, new KeyValuePair<string, object?>("orbit.rate_limit.policy", policy));
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Detail = "Too many requests. Wait for the number of seconds in Retry-After.",
+                    },
+                });
+            };
+        });
+        return services;
+    }
+
+    private static FixedWindowRateLimiterOptions WindowOf(FixedWindowLimit limit) => new()
+    {
+        PermitLimit = limit.PermitLimit,
+        Window = TimeSpan.FromSeconds(limit.WindowSeconds),
+        QueueLimit = 0,
+    };
+
+    // Behind a proxy, configure ForwardedHeaders so that this is the client's address, not the proxy's.
+    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Orbit.Host.Composition;
+using Orbit.Host.Database;
+using Orbit.Host.Development;
+using Orbit.Host.Http;
+using Orbit.Host.OpenApi;
+using Orbit.Host.Telemetry;
+using Orbit.Shared.Data.Migrations;
+using Orbit.Shared.Http;
+using Orbit.Shared.Identity;
+using Orbit.Shared.Messaging;
+using Scalar.AspNetCore;
+
+if (args.Contains("healthcheck"))
+{
+    // The container's HEALTHCHECK: the runtime image has no curl, so the host probes itself.
+    return await ContainerHealthCheck.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+var localDevelopment = LocalDevelopment.Applies(builder) ? await LocalDevelopment.PrepareAsync(builder) : null;
+
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.AddServerHeader = false;
+    kestrel.Limits.MaxRequestBodySize = RequestBodyLimitMiddleware.MaxBodyBytes;
+});
+builder.AddOrbitTelemetry();
+
+var services = builder.Services;
+services.AddSingleton(TimeProvider.System);
+services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+{
+    context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+    context.ProblemDetails.Extensions.Remove("requestId");
+    context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+});
+services.AddExceptionHandler<UnhandledExceptionHandler>();
+services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+services.ConfigureHttpJsonOptions(options =>
+{
+    // Unknown properties are usually typos: reject them rather than silently ignore them.
+    options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+    options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+});
+
+services.AddOrbitDatabase(builder.Configuration);
+services.AddCurrentUser();
+services.AddMediator(options =>
+{
+    options.ServiceLifetime = ServiceLifetime.Scoped;
+    // Order matters: telemetry around everything, validation before any work, the transaction innermost.
+    options.PipelineBehaviors =
+    [
+        typeof(LoggingBehavior<,>),
+        typeof(ValidationBehavior<,>),
+        typeof(TransactionBehavior<,>),
+    ];
+});
+foreach (var module in OrbitModules.All)
+{
+    module.AddServices(services, builder.Configuration);
+}
+
+services.AddAuthorizationBuilder()
+    .AddPolicy(OrbitPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(OrbitClaims.AdminRole));
+services.AddOrbitRateLimiting(builder.Configuration);
+services.AddHealthChecks()
+    .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
+    .AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"]);
+services.AddOrbitOpenApi();
+
+var app = builder.Build();
+
+var migrator = app.Services.GetRequiredService<DatabaseMigrator>();
+await migrator.MigrateAsync(OrbitModules.All.Select(ModuleMigrations.Of));
+app.Services.GetRequiredService<MigrationState>().Applied = true;
+if (args.Contains("migrate"))
+{
+    // Deployment pipelines run the migrations as their own step and exit.
+    return 0;
+}
+
+localDevelopment?.Attach(app);
+
+app.UseMiddleware<CorrelationIdMiddleware>();
+app.UseMiddleware<SecurityHeadersMiddleware>();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<RequestBodyLimitMiddleware>();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapScalarApiReference("/scalar", options => options.WithTitle("Orbit API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+if (app.Configuration.GetValue("Telemetry:PrometheusEnabled", true))
+{
+    app.MapPrometheusScrapingEndpoint("/metrics");
+}
+
+var api = app.MapGroup("/api/v1").RequireRateLimiting(OrbitPolicies.ApiRateLimit);
+foreach (var module in OrbitModules.All)
+{
+    module.MapEndpoints(api);
+}
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Public so that integration tests can host the real application with WebApplicationFactory.</summary>
+public partial class Program;

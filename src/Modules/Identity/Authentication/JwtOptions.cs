@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orbit.Modules.Identity.Authentication;
+
+internal sealed class JwtOptions
+{
+    public const string Section = "Jwt";
+
+    [Required(ErrorMessage = "Jwt:Issuer is required.")]
+    public string Issuer { get; set; } = "orbit";
+
+    [Required(ErrorMessage = "Jwt:Audience is required.")]
+    public string Audience { get; set; } = "orbit-api";
+
+    /// <summary>HS256 key; at least 32 bytes of UTF-8. No default: every environment sets its own.</summary>
+    [Required(ErrorMessage = "Jwt:SigningKey is required (at least 32 characters).")]
+    [MinLength(32, ErrorMessage = "Jwt:SigningKey must be at least 32 characters.")]
+    public string SigningKey { get; set; } = "";
+
+    [Range(1, 60, ErrorMessage = "Jwt:AccessTokenMinutes must be between 1 and 60.")]
+    public int AccessTokenMinutes { get; set; } = 15;
+
+    [Range(1, 90, ErrorMessage = "Jwt:RefreshTokenDays must be between 1 and 90.")]
+    public int RefreshTokenDays { get; set; } = 14;
+}
+
+internal sealed class LockoutOptions
+{
+    public const string Section = "Identity:Lockout";
+
+    [Range(1, 100, ErrorMessage = "Identity:Lockout:MaxFailedAttempts must be between 1 and 100.")]
+    public int MaxFailedAttempts { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Identity:Lockout:Duration must be between 1 second and 1 day.")]
+    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+internal sealed class BootstrapOptions
+{
+    public const string Section = "Bootstrap";
+
+    [EmailAddress(ErrorMessage = "Bootstrap:AdminEmail must be an email address.")]
+    public string? AdminEmail { get; set; }
+
+    [MinLength(12, ErrorMessage = "Bootstrap:AdminPassword must be at least 12 characters.")]
+    [MaxLength(128, ErrorMessage = "Bootstrap:AdminPassword must be at most 128 characters.")]
+    public string? AdminPassword { get; set; }
+
+    public string AdminDisplayName { get; set; } = "Administrator";
+}

@@ -1,0 +1,108 @@
+using Dapper;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Orbit.Modules.Identity.Users;
+using Orbit.Shared.Data;
+using Orbit.Shared.Http;
+using Orbit.Shared.Identity;
+using Orbit.Shared.Results;
+
+namespace Orbit.Modules.Identity.Features.DisableUser;
+
+/// <summary>
+/// Disabling takes effect at once: authentication re-reads the user's row on every request, and the user's refresh
+/// tokens are revoked here so that re-enabling does not resurrect old sessions.
+/// </summary>
+internal sealed record DisableUserCommand(Guid ActorId, Guid UserId) : ICommand<Result<AdminUserResponse>>;
+
+internal sealed class DisableUserHandler(IDbSession session, TimeProvider clock) : ICommandHandler<DisableUserCommand, Result<AdminUserResponse>>
+{
+    private const string LockAdminsSql = """
+        select id from identity.users where 'admin' = any(roles) and not is_disabled order by id for update
+        """;
+
+    private const string DisableSql = $"""
+        update identity.users
+        set is_disabled = true, updated_at = @Now, version = version + case when is_disabled then 0 else 1 end
+        where id = @UserId
+        returning {UserRules.AdminColumns}
+        """;
+
+    private const string RevokeRefreshTokensSql = """
+        update identity.refresh_tokens set revoked_at = @Now where user_id = @UserId and revoked_at is null
+        """;
+
+    public async ValueTask<Result<AdminUserResponse>> Handle(DisableUserCommand command, CancellationToken cancellationToken)
+    {
+        if (command.ActorId == command.UserId)
+        {
+            return Error.Conflict("identity.cannot_disable_self", "You cannot disable your own account.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var connection = await session.OpenAsync(cancellationToken);
+        var admins = (await connection.QueryAsync<Guid>(new CommandDefinition(LockAdminsSql, cancellationToken: cancellationToken))).AsList();
+        if (admins.Count == 1 && admins[0] == command.UserId)
+        {
+            return Error.Conflict("identity.last_admin", "This is the last active admin; make another admin first.");
+        }
+
+        var user = await connection.QuerySingleOrDefaultAsync<AdminUserResponse>(new CommandDefinition(
+            DisableSql, new { command.UserId, Now = now }, cancellationToken: cancellationToken));
+        if (user is null)
+        {
+            return AdminUsers.NotFound;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(RevokeRefreshTokensSql, new { command.UserId, Now = now }, cancellationToken: cancellationToken));
+        return user;
+    }
+}
+
+internal sealed record EnableUserCommand(Guid UserId) : ICommand<Result<AdminUserResponse>>;
+
+internal sealed class EnableUserHandler(IDbSession session, TimeProvider clock) : ICommandHandler<EnableUserCommand, Result<AdminUserResponse>>
+{
+    private const string Sql = $"""
+        update identity.users
+        set is_disabled = false, failed_sign_ins = 0, locked_until = null, updated_at = @Now,
+            version = version + case when is_disabled then 1 else 0 end
+        where id = @UserId
+        returning {UserRules.AdminColumns}
+        """;
+
+    public async ValueTask<Result<AdminUserResponse>> Handle(EnableUserCommand command, CancellationToken cancellationToken)
+    {
+        var connection = await session.OpenAsync(cancellationToken);
+        var user = await connection.QuerySingleOrDefaultAsync<AdminUserResponse>(new CommandDefinition(
+            Sql, new { command.UserId, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+        return user is null ? AdminUsers.NotFound : user;
+    }
+}
+
+internal sealed class DisableUserEndpoints : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder api)
+    {
+        api.MapPost("admin/users/{id:guid}/disable", async (Guid id, ICurrentUser actor, ISender sender, HttpContext context, CancellationToken cancellationToken) =>
+                (await sender.Send(new DisableUserCommand(actor.Id, id), cancellationToken)).Match(user => AdminUsers.Ok(user, context), ApiResults.Problem))
+            .WithTags("Administration")
+            .WithName("DisableUser")
+            .WithSummary("Disable a user: their tokens stop working at once")
+            .RequireAuthorization(OrbitPolicies.Admin)
+            .Produces<AdminUserResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        api.MapPost("admin/users/{id:guid}/enable", async (Guid id, ISender sender, HttpContext context, CancellationToken cancellationToken) =>
+                (await sender.Send(new EnableUserCommand(id), cancellationToken)).Match(user => AdminUsers.Ok(user, context), ApiResults.Problem))
+            .WithTags("Administration")
+            .WithName("EnableUser")
+            .WithSummary("Enable a disabled user (and lift any sign-in lockout)")
+            .RequireAuthorization(OrbitPolicies.Admin)
+            .Produces<AdminUserResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

@@ -1,0 +1,76 @@
+using Dapper;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Orbit.Modules.Identity.Users;
+using Orbit.Shared.Data;
+using Orbit.Shared.Http;
+using Orbit.Shared.Results;
+
+namespace Orbit.Modules.Identity.Features.SetUserRoles;
+
+internal sealed record SetUserRolesRequest(string[] Roles);
+
+internal sealed record SetUserRolesCommand(Guid UserId, string[] Roles) : ICommand<Result<AdminUserResponse>>;
+
+internal sealed class SetUserRolesValidator : AbstractValidator<SetUserRolesCommand>
+{
+    public SetUserRolesValidator()
+    {
+        RuleFor(c => c.Roles).NotNull().WithMessage("roles is required (an empty list makes a plain user).");
+        RuleForEach(c => c.Roles)
+            .Must(role => UserRules.KnownRoles.Contains(role))
+            .WithMessage($"role must be one of: {string.Join(", ", UserRules.KnownRoles)}.");
+    }
+}
+
+internal sealed class SetUserRolesHandler(IDbSession session, TimeProvider clock) : ICommandHandler<SetUserRolesCommand, Result<AdminUserResponse>>
+{
+    // Lock every admin row first: two admins demoting each other at once must not leave the system with none.
+    private const string LockAdminsSql = """
+        select id from identity.users where 'admin' = any(roles) and not is_disabled order by id for update
+        """;
+
+    private const string UpdateSql = $"""
+        update identity.users
+        set roles = @Roles, updated_at = @Now, version = version + 1
+        where id = @UserId
+        returning {UserRules.AdminColumns}
+        """;
+
+    public static readonly Error LastAdmin = Error.Conflict("identity.last_admin", "This is the last active admin; make another admin first.");
+
+    public async ValueTask<Result<AdminUserResponse>> Handle(SetUserRolesCommand command, CancellationToken cancellationToken)
+    {
+        var connection = await session.OpenAsync(cancellationToken);
+        var admins = (await connection.QueryAsync<Guid>(new CommandDefinition(LockAdminsSql, cancellationToken: cancellationToken))).AsList();
+        var roles = command.Roles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (admins.Count == 1 && admins[0] == command.UserId && !roles.Contains(UserRules.AdminRole))
+        {
+            return LastAdmin;
+        }
+
+        var user = await connection.QuerySingleOrDefaultAsync<AdminUserResponse>(new CommandDefinition(
+            UpdateSql, new { command.UserId, Roles = roles, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+        return user is null ? AdminUsers.NotFound : user;
+    }
+}
+
+internal sealed class SetUserRolesEndpoint : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder api) =>
+        api.MapPut("admin/users/{id:guid}/roles", async (Guid id, SetUserRolesRequest request, ISender sender, HttpContext context, CancellationToken cancellationToken) =>
+                (await sender.Send(new SetUserRolesCommand(id, request.Roles), cancellationToken)).Match(
+                    user => AdminUsers.Ok(user, context),
+                    ApiResults.Problem))
+            .WithTags("Administration")
+            .WithName("SetUserRoles")
+            .WithSummary("Replace a user's system roles")
+            .RequireAuthorization(OrbitPolicies.Admin)
+            .Produces<AdminUserResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+}

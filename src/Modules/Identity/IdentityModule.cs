@@ -1,0 +1,43 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orbit.Modules.Identity.Authentication;
+using Orbit.Modules.Identity.Contracts;
+using Orbit.Modules.Identity.Features.BootstrapAdmin;
+using Orbit.Modules.Identity.Features.SignIn;
+using Orbit.Modules.Identity.Passwords;
+using Orbit.Shared.Http;
+using Orbit.Shared.Modules;
+
+namespace Orbit.Modules.Identity;
+
+internal sealed class IdentityModule : IModule
+{
+    public const string SchemaName = "identity";
+
+    public string Name => "Identity";
+
+    public string Schema => SchemaName;
+
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LockoutOptions>().Bind(configuration.GetSection(LockoutOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BootstrapOptions>().Bind(configuration.GetSection(BootstrapOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.AdminEmail) == string.IsNullOrEmpty(o.AdminPassword),
+                "Bootstrap:AdminEmail and Bootstrap:AdminPassword are set together or not at all.")
+            .ValidateOnStart();
+
+        services.AddValidatorsFromAssemblyContaining<IdentityModule>(includeInternalTypes: true);
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<AccessTokenIssuer>();
+        services.AddSingleton<SignInMetrics>();
+        services.AddScoped<TokenPairIssuer>();
+        services.AddScoped<IUserDirectory, UserDirectory.UserDirectory>();
+        services.AddIdentityAuthentication();
+        services.AddHostedService<BootstrapAdminService>();
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder api) => api.MapEndpointsOf(typeof(IdentityModule).Assembly);
+}

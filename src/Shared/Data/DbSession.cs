@@ -1,0 +1,105 @@
+using System.Data;
+using Npgsql;
+
+namespace Orbit.Shared.Data;
+
+/// <summary>
+/// The request's database connection, opened on first use and shared by everything in the scope so that a command's
+/// statements all run in the transaction the <see cref="Messaging.TransactionBehavior{TMessage,TResponse}"/> opened.
+/// Npgsql enlists commands in the connection's open transaction by itself, so handlers only need the connection.
+/// </summary>
+public interface IDbSession
+{
+    ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>The unit of work: one transaction around a command.</summary>
+public interface IUnitOfWork
+{
+    bool HasActiveTransaction { get; }
+
+    Task BeginAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Commits now. Handlers call this only when a failure must still leave a trace (a counted failed sign-in, a
+    /// refresh-token family revoked on reuse); the behaviour then finds nothing left to roll back.
+    /// </summary>
+    Task CommitAsync(CancellationToken cancellationToken = default);
+
+    Task RollbackAsync(CancellationToken cancellationToken = default);
+}
+
+internal sealed class DbSession(NpgsqlDataSource dataSource) : IDbSession, IUnitOfWork, IAsyncDisposable
+{
+    private NpgsqlConnection? _connection;
+    private NpgsqlTransaction? _transaction;
+
+    public bool HasActiveTransaction => _transaction is not null;
+
+    public async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (_connection is null)
+        {
+            var connection = dataSource.CreateConnection();
+            await connection.OpenAsync(cancellationToken);
+            _connection = connection;
+        }
+
+        return _connection;
+    }
+
+    public async Task BeginAsync(CancellationToken cancellationToken = default)
+    {
+        if (_transaction is not null)
+        {
+            throw new InvalidOperationException("A transaction is already open in this scope; commands do not nest.");
+        }
+
+        var connection = await OpenAsync(cancellationToken);
+        _transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+    }
+
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        if (_transaction is null)
+        {
+            return;
+        }
+
+        await _transaction.CommitAsync(cancellationToken);
+        await _transaction.DisposeAsync();
+        _transaction = null;
+    }
+
+    public async Task RollbackAsync(CancellationToken cancellationToken = default)
+    {
+        if (_transaction is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // Rolling back must not be skipped because the request was aborted: use None, not the caller's token.
+            await _transaction.RollbackAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await _transaction.DisposeAsync();
+            _transaction = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_transaction is not null)
+        {
+            await _transaction.DisposeAsync();
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+    }
+}

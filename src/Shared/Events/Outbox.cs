@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dapper;
+using Orbit.Shared.Data;
+
+namespace Orbit.Shared.Events;
+
+/// <summary>
+/// Writes integration events into the publishing module's <c>&lt;schema&gt;.outbox_messages</c> through the request's
+/// session, so they commit or roll back with the change that raised them. Nothing is published by hand after commit.
+/// </summary>
+public sealed class Outbox(IDbSession session)
+{
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+
+    public async Task EnqueueAsync<TEvent>(string schema, TEvent integrationEvent, CancellationToken cancellationToken = default)
+        where TEvent : IIntegrationEvent
+    {
+        // The schema is a module's compile-time constant, never user input.
+        var sql = $"""
+            insert into "{schema}".outbox_messages (id, type, version, payload, occurred_at, trace_parent)
+            values (@Id, @Type, @Version, cast(@Payload as jsonb), @OccurredAt, @TraceParent)
+            """;
+        var connection = await session.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            Id = integrationEvent.EventId,
+            Type = TEvent.EventType,
+            Version = TEvent.EventVersion,
+            Payload = JsonSerializer.Serialize(integrationEvent, PayloadJson),
+            integrationEvent.OccurredAt,
+            // Lets the relay link its spans back to the request that caused the event.
+            TraceParent = Activity.Current?.Id,
+        }, cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Primitives;
+using Orbit.Shared.Paging;
+using Orbit.Shared.Results;
+
+namespace Orbit.Shared.Http;
+
+/// <summary>The one place where an expected failure becomes an RFC 9457 problem document.</summary>
+public static class ApiResults
+{
+    public static IResult Problem(Error error) => new ProblemResult(error);
+
+    /// <summary>200 with the page, and the RFC 8288 <c>Link: rel="next"</c> header when there is a next page.</summary>
+    public static IResult Page<T>(Page<T> page, HttpContext context)
+    {
+        if (page.NextCursor is not null)
+        {
+            var request = context.Request;
+            var query = QueryString.Create(request.Query
+                .Where(q => !q.Key.Equals("cursor", StringComparison.OrdinalIgnoreCase))
+                .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
+                .Append(new KeyValuePair<string, string?>("cursor", page.NextCursor)));
+            var next = UriHelper.BuildRelative(request.PathBase, request.Path, query);
+            context.Response.Headers.Append("Link", $"<{next}>; rel=\"next\"");
+        }
+
+        return TypedResults.Ok(page);
+    }
+
+    public static int StatusCodeOf(ErrorType type) => type switch
+    {
+        ErrorType.Validation => StatusCodes.Status400BadRequest,
+        ErrorType.Unauthorized => StatusCodes.Status401Unauthorized,
+        ErrorType.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorType.NotFound => StatusCodes.Status404NotFound,
+        ErrorType.Conflict => StatusCodes.Status409Conflict,
+        ErrorType.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+        ErrorType.TooManyRequests => StatusCodes.Status429TooManyRequests,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    private sealed class ProblemResult(Error error) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode { get; } = StatusCodeOf(error.Type);
+
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var status = StatusCode!.Value;
+            ProblemDetails problem = error is ValidationError validation
+                ? new HttpValidationProblemDetails(validation.Errors.ToDictionary(e => e.Key, e => e.Value))
+                : new ProblemDetails();
+            problem.Status = status;
+            problem.Title = error.Type == ErrorType.Validation ? "One or more validation errors occurred." : null;
+            problem.Detail = error.Detail;
+            problem.Extensions["code"] = error.Code;
+
+            if (status == StatusCodes.Status401Unauthorized)
+            {
+                httpContext.Response.Headers.WWWAuthenticate = new StringValues("Bearer");
+            }
+
+            httpContext.Response.StatusCode = status;
+            var writer = httpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+            await writer.WriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
+        }
+    }
+}

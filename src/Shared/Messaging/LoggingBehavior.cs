@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Mediator;
+using Microsoft.Extensions.Logging;
+using Orbit.Shared.Results;
+
+namespace Orbit.Shared.Messaging;
+
+/// <summary>
+/// Outermost behaviour: one span and one duration measurement per request, tagged with module and outcome, and a
+/// log line for failures. Successful requests log at Debug so that Information stays quiet under load.
+/// </summary>
+public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior<TMessage, TResponse>> logger)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    private static readonly string RequestName = typeof(TMessage).Name;
+    private static readonly string Module = OrbitTelemetry.ModuleOf(typeof(TMessage));
+
+    public async ValueTask<TResponse> Handle(
+        TMessage message,
+        MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken)
+    {
+        using var activity = OrbitTelemetry.ActivitySource.StartActivity(RequestName);
+        activity?.SetTag("orbit.module", Module);
+        activity?.SetTag("orbit.request", RequestName);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "success";
+        try
+        {
+            var response = await next(message, cancellationToken);
+            if (response is IFailable<object> { IsSuccess: false, Error: { } error })
+            {
+                outcome = error.Type.ToString().ToLowerInvariant();
+                activity?.SetTag("orbit.error.code", error.Code);
+                logger.LogInformation("{Request} in {Module} failed with {ErrorCode}", RequestName, Module, error.Code);
+            }
+            else
+            {
+                logger.LogDebug("{Request} in {Module} succeeded", RequestName, Module);
+            }
+
+            return response;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            outcome = "exception";
+            activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag("orbit.outcome", outcome);
+            OrbitTelemetry.MediatorRequestDuration.Record(
+                Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("orbit.module", Module),
+                new KeyValuePair<string, object?>("orbit.request", RequestName),
+                new KeyValuePair<string, object?>("orbit.outcome", outcome));
+        }
+    }
+}
