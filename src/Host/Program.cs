@@ -35,6 +35,10 @@ services.AddSingleton(TimeProvider.System);
 services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
 {
     context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+    // ASP.NET Core knows no type for some statuses (429 among them); RFC 9457 says "about:blank" then.
+    context.ProblemDetails.Type ??= context.ProblemDetails.Status == StatusCodes.Status429TooManyRequests
+        ? "https://www.rfc-editor.org/rfc/rfc6585#section-4"
+        : "about:blank";
     context.ProblemDetails.Extensions.Remove("requestId");
     context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
 });
@@ -47,7 +51,7 @@ services.ConfigureHttpJsonOptions(options =>
     options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
 });
 
-services.AddOrbitDatabase(builder.Configuration);
+services.AddOrbitDatabase();
 services.AddCurrentUser();
 services.AddMediator(options =>
 {
@@ -67,7 +71,7 @@ foreach (var module in OrbitModules.All)
 
 services.AddAuthorizationBuilder()
     .AddPolicy(OrbitPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(OrbitClaims.AdminRole));
-services.AddOrbitRateLimiting(builder.Configuration);
+services.AddOrbitRateLimiting();
 services.AddHealthChecks()
     .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
     .AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"]);

@@ -9,18 +9,20 @@ internal static class DatabaseServiceCollectionExtensions
     /// <summary>Connections must fail fast when PostgreSQL is gone: a request answers 503 rather than hanging.</summary>
     private const int DefaultConnectTimeoutSeconds = 5;
 
-    public static IServiceCollection AddOrbitDatabase(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddOrbitDatabase(this IServiceCollection services)
     {
+        // Configuration is resolved from the container, not captured here, so that every source (including a test
+        // host's overrides, which are added after this runs) is seen.
         services.AddOptions<DatabaseOptions>()
-            .Configure(o => o.ConnectionString = configuration.GetConnectionString("Postgres") ?? "")
+            .Configure<IConfiguration>((o, config) => o.ConnectionString = config.GetConnectionString("Postgres") ?? "")
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(ConnectionStringOf(configuration))
+        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(ConnectionStringOf(sp.GetRequiredService<IConfiguration>()))
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
         services.AddDbSession();
-        services.AddSingleton(sp => new DatabaseMigrator(ConnectionStringOf(configuration), sp.GetRequiredService<ILogger<DatabaseMigrator>>()));
+        services.AddSingleton(sp => new DatabaseMigrator(ConnectionStringOf(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<ILogger<DatabaseMigrator>>()));
         services.AddSingleton<MigrationState>();
         return services;
     }

@@ -36,9 +36,9 @@ internal static class RateLimiting
     private static readonly System.Diagnostics.Metrics.Counter<long> Rejections = OrbitTelemetry.Meter.CreateCounter<long>(
         "orbit.rate_limit.rejections", unit: "{request}", description: "Requests rejected by a rate limit, by policy.");
 
-    public static IServiceCollection AddOrbitRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddOrbitRateLimiting(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitingOptions>().Bind(configuration.GetSection(RateLimitingOptions.Section))
+        services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.Credentials.PermitLimit > 0 && o.Api.PermitLimit > 0, "RateLimiting limits must be positive.")
             .ValidateOnStart();

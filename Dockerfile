@@ -1,0 +1,40 @@
+# syntax=docker/dockerfile:1
+
+# ---- build ----------------------------------------------------------------------------------------------------------
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+
+# Restore from the project files alone, so the package layer is reused until a project file or a package version
+# changes. Every project the host references transitively needs its line here (a new module adds two).
+COPY Directory.Build.props Directory.Packages.props ./
+COPY src/Host/Host.csproj src/Host/
+COPY src/Shared/Shared.csproj src/Shared/
+COPY src/Modules/Identity/Identity.csproj src/Modules/Identity/
+COPY src/Modules/Identity.Contracts/Identity.Contracts.csproj src/Modules/Identity.Contracts/
+# Only the host: restoring App.sln would also need the test projects, which are not in the build context.
+RUN dotnet restore src/Host/Host.csproj
+
+# Module projects embed their SQL from db/migrations/<module> (EmbeddedResource), so db/ is build input.
+COPY db/ db/
+COPY src/ src/
+RUN dotnet publish src/Host/Host.csproj -c Release -o /app --no-restore -p:UseAppHost=false
+
+# ---- runtime --------------------------------------------------------------------------------------------------------
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+
+# The base image sets ASPNETCORE_HTTP_PORTS=8080; clearing it avoids the start-up warning that URLS overrides it.
+ENV ASPNETCORE_URLS=http://+:8080 \
+    ASPNETCORE_HTTP_PORTS=""
+EXPOSE 8080
+
+# APP_UID is the non-root "app" user the .NET base images define.
+USER $APP_UID
+
+# The runtime image has no curl: the host probes itself (src/Host/Http/ContainerHealthCheck.cs).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["dotnet", "Orbit.Host.dll", "healthcheck", "http://127.0.0.1:8080/health/live"]
+
+# "migrate" as the argument applies the migrations and exits (see docker-compose.yml).
+ENTRYPOINT ["dotnet", "Orbit.Host.dll"]

@@ -1,0 +1,3 @@
+// Fixtures share one host and isolate by data (fresh users and ids), so they may run side by side.
+[assembly: Parallelizable(ParallelScope.Fixtures)]
+[assembly: LevelOfParallelism(4)]
