@@ -49,6 +49,7 @@ services.ConfigureHttpJsonOptions(options =>
     // Unknown properties are usually typos: reject them rather than silently ignore them.
     options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+    options.SerializerOptions.Converters.Add(new UtcDateTimeJsonConverter());
 });
 
 services.AddOrbitDatabase();
@@ -79,6 +80,8 @@ services.AddOrbitOpenApi();
 
 var app = builder.Build();
 
+// Options are validated before anything touches the database, so a missing setting fails with its own name.
+app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
 var migrator = app.Services.GetRequiredService<DatabaseMigrator>();
 await migrator.MigrateAsync(OrbitModules.All.Select(ModuleMigrations.Of));
 app.Services.GetRequiredService<MigrationState>().Applied = true;

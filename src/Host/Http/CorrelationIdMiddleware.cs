@@ -26,7 +26,7 @@ internal sealed partial class CorrelationIdMiddleware(RequestDelegate next, ILog
             return Task.CompletedTask;
         });
         Activity.Current?.SetTag("orbit.correlation_id", correlationId);
-        using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = correlationId }))
+        using (logger.BeginScope("CorrelationId:{CorrelationId}", correlationId))
         {
             await next(context);
         }

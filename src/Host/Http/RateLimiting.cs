@@ -40,7 +40,9 @@ internal static class RateLimiting
     {
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => o.Credentials.PermitLimit > 0 && o.Api.PermitLimit > 0, "RateLimiting limits must be positive.")
+            // Data annotations do not descend into nested objects: check each window explicitly.
+            .Validate(o => IsValid(o.Credentials), "RateLimiting:Credentials needs PermitLimit 1..1000000 and WindowSeconds 1..86400.")
+            .Validate(o => IsValid(o.Api), "RateLimiting:Api needs PermitLimit 1..1000000 and WindowSeconds 1..86400.")
             .ValidateOnStart();
 
         services.AddRateLimiter(limiter =>
@@ -78,6 +80,9 @@ internal static class RateLimiting
         });
         return services;
     }
+
+    private static bool IsValid(FixedWindowLimit limit) =>
+        limit is { PermitLimit: >= 1 and <= 1_000_000, WindowSeconds: >= 1 and <= 86_400 };
 
     private static FixedWindowRateLimiterOptions WindowOf(FixedWindowLimit limit) => new()
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -7,6 +8,7 @@ using Orbit.Modules.Identity.Contracts;
 using Orbit.Modules.Identity.Features.BootstrapAdmin;
 using Orbit.Modules.Identity.Features.SignIn;
 using Orbit.Modules.Identity.Passwords;
+using Orbit.Modules.Identity.Users;
 using Orbit.Shared.Http;
 using Orbit.Shared.Modules;
 
@@ -27,6 +29,10 @@ internal sealed class IdentityModule : IModule
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateDataAnnotations()
             .Validate(o => string.IsNullOrWhiteSpace(o.AdminEmail) == string.IsNullOrEmpty(o.AdminPassword),
                 "Bootstrap:AdminEmail and Bootstrap:AdminPassword are set together or not at all.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.AdminEmail) || new EmailAddressAttribute().IsValid(o.AdminEmail),
+                "Bootstrap:AdminEmail must be an email address.")
+            .Validate(o => string.IsNullOrEmpty(o.AdminPassword) || o.AdminPassword.Length is >= UserRules.PasswordMinLength and <= UserRules.PasswordMaxLength,
+                "Bootstrap:AdminPassword must be 12 to 128 characters.")
             .ValidateOnStart();
 
         services.AddValidatorsFromAssemblyContaining<IdentityModule>(includeInternalTypes: true);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
+using Npgsql;
 using Orbit.Shared.Data;
 
 namespace Orbit.Shared.Events;
@@ -14,6 +15,11 @@ public sealed class Outbox(IDbSession session)
     private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
 
     public async Task EnqueueAsync<TEvent>(string schema, TEvent integrationEvent, CancellationToken cancellationToken = default)
+        where TEvent : IIntegrationEvent =>
+        await EnqueueAsync(await session.OpenAsync(cancellationToken), schema, integrationEvent, cancellationToken);
+
+    /// <summary>For work outside a request scope (start-up jobs) that runs its own transaction on <paramref name="connection"/>.</summary>
+    public static async Task EnqueueAsync<TEvent>(NpgsqlConnection connection, string schema, TEvent integrationEvent, CancellationToken cancellationToken = default)
         where TEvent : IIntegrationEvent
     {
         // The schema is a module's compile-time constant, never user input.
@@ -21,7 +27,6 @@ public sealed class Outbox(IDbSession session)
             insert into "{schema}".outbox_messages (id, type, version, payload, occurred_at, trace_parent)
             values (@Id, @Type, @Version, cast(@Payload as jsonb), @OccurredAt, @TraceParent)
             """;
-        var connection = await session.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, new
         {
             Id = integrationEvent.EventId,

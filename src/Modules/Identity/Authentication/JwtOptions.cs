@@ -39,12 +39,12 @@ internal sealed class BootstrapOptions
 {
     public const string Section = "Bootstrap";
 
-    [EmailAddress(ErrorMessage = "Bootstrap:AdminEmail must be an email address.")]
+    // Checked in IdentityModule, where an empty value counts as "not set" (as an empty environment variable does).
     public string? AdminEmail { get; set; }
 
-    [MinLength(12, ErrorMessage = "Bootstrap:AdminPassword must be at least 12 characters.")]
-    [MaxLength(128, ErrorMessage = "Bootstrap:AdminPassword must be at most 128 characters.")]
     public string? AdminPassword { get; set; }
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(AdminEmail) && !string.IsNullOrEmpty(AdminPassword);
 
     public string AdminDisplayName { get; set; } = "Administrator";
 }

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orbit.Modules.Identity.Authentication;
+using Orbit.Modules.Identity.Contracts;
+using Orbit.Shared.Events;
 using Orbit.Modules.Identity.Passwords;
 
 namespace Orbit.Modules.Identity.Features.BootstrapAdmin;
@@ -29,13 +31,13 @@ internal sealed class BootstrapAdminService(
         select @Id, @Email, @DisplayName, @PasswordHash, array['admin'], @Now, @Now
         on conflict ((lower(email))) do update
             set roles = array['admin'], updated_at = excluded.updated_at, version = identity.users.version + 1
-        returning id
+        returning id as Id, (xmax = 0) as Inserted
         """;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var bootstrap = options.Value;
-        if (string.IsNullOrWhiteSpace(bootstrap.AdminEmail) || string.IsNullOrEmpty(bootstrap.AdminPassword))
+        if (!bootstrap.IsConfigured)
         {
             return;
         }
@@ -49,20 +51,24 @@ internal sealed class BootstrapAdminService(
             return;
         }
 
-        var created = await connection.QueryFirstOrDefaultAsync<Guid?>(new CommandDefinition(Sql, new
+        var email = bootstrap.AdminEmail!.Trim();
+        var admin = await connection.QuerySingleAsync<(Guid Id, bool Inserted)>(new CommandDefinition(Sql, new
         {
             Id = Guid.CreateVersion7(now),
-            Email = bootstrap.AdminEmail.Trim(),
+            Email = email,
             DisplayName = bootstrap.AdminDisplayName,
-            PasswordHash = PasswordHasher.HashPassword(bootstrap.AdminPassword),
+            PasswordHash = PasswordHasher.HashPassword(bootstrap.AdminPassword!),
             Now = now,
         }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
 
-        if (created is not null)
+        // (xmax = 0) tells a fresh insert from the upsert of an existing user, who registered (and was announced) before.
+        if (admin.Inserted)
         {
-            logger.LogInformation("Bootstrap admin {Email} is ready", bootstrap.AdminEmail);
+            await Outbox.EnqueueAsync(connection, IdentityModule.SchemaName, new UserRegistered(Guid.CreateVersion7(now), now, admin.Id, email, bootstrap.AdminDisplayName), cancellationToken);
         }
+
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Bootstrap admin {Email} is ready", email);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -139,7 +139,7 @@ internal sealed class SignInEndpoint : IEndpoint
             .WithTags("Authentication")
             .WithName("SignIn")
             .WithSummary("Sign in with email and password")
-            .WithDescription("Returns a 15-minute access token and a single-use refresh token. Repeated failures lock the account for a while.")
+            .WithDescription("Returns a short-lived access token (15 minutes unless Jwt:AccessTokenMinutes says otherwise) and a single-use refresh token. Repeated failures lock the account for a while.")
             .AllowAnonymous()
             .RequireRateLimiting(OrbitPolicies.CredentialsRateLimit)
             .Produces<TokenResponse>()
