@@ -8,6 +8,8 @@ using Orbit.Host.Development;
 using Orbit.Host.Http;
 using Orbit.Host.OpenApi;
 using Orbit.Host.Telemetry;
+using Orbit.Host.Caching;
+using Orbit.Shared.Authorization;
 using Orbit.Shared.Data.Migrations;
 using Orbit.Shared.Http;
 using Orbit.Shared.Identity;
@@ -54,6 +56,7 @@ services.ConfigureHttpJsonOptions(options =>
 
 services.AddOrbitDatabase();
 services.AddCurrentUser();
+services.AddOrbitCaching(builder.Configuration);
 services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
@@ -62,6 +65,7 @@ services.AddMediator(options =>
     [
         typeof(LoggingBehavior<,>),
         typeof(ValidationBehavior<,>),
+        typeof(AuthorizationBehavior<,>),
         typeof(TransactionBehavior<,>),
     ];
 });

@@ -1,4 +1,6 @@
 using Orbit.Modules.Identity;
+using Orbit.Modules.Projects;
+using Orbit.Modules.Tasks;
 using Orbit.Shared.Modules;
 
 namespace Orbit.Host.Composition;
@@ -9,5 +11,7 @@ internal static class OrbitModules
     public static readonly IReadOnlyList<IModule> All =
     [
         new IdentityModule(),
+        new ProjectsModule(),
+        new TasksModule(),
     ];
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
+using Orbit.Shared.Http;
 
 namespace Orbit.Host.OpenApi;
 
@@ -37,6 +38,29 @@ internal static class OpenApiServiceCollectionExtensions
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<Idempotency.IdempotentEndpointMetadata>().Any())
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = Idempotency.HeaderName,
+                        In = ParameterLocation.Header,
+                        Description = "Optional. The same key from the same user within 24 h replays the first response instead of creating again.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 },
+                    });
+                }
+
+                if (metadata.OfType<Versioning.IfMatchMetadata>().Any())
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = "If-Match",
+                        In = ParameterLocation.Header,
+                        Description = "Optional. The ETag (version) last read, e.g. \"3\"; when it is stale the request gets 412 and changes nothing.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    });
+                }
                 if (metadata.OfType<IAllowAnonymous>().Any() || !metadata.OfType<IAuthorizeData>().Any())
                 {
                     return Task.CompletedTask;

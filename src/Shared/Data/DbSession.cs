@@ -27,12 +27,19 @@ public interface IUnitOfWork
     Task CommitAsync(CancellationToken cancellationToken = default);
 
     Task RollbackAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the current transaction has committed, and never if it rolls back.
+    /// For effects outside the database that must not get ahead of it, such as evicting a cache entry.
+    /// </summary>
+    Task AfterCommitAsync(Func<Task> action);
 }
 
 internal sealed class DbSession(NpgsqlDataSource dataSource) : IDbSession, IUnitOfWork, IAsyncDisposable
 {
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
+    private readonly List<Func<Task>> _afterCommit = [];
 
     public bool HasActiveTransaction => _transaction is not null;
 
@@ -69,6 +76,25 @@ internal sealed class DbSession(NpgsqlDataSource dataSource) : IDbSession, IUnit
         await _transaction.CommitAsync(cancellationToken);
         await _transaction.DisposeAsync();
         _transaction = null;
+
+        var actions = _afterCommit.ToList();
+        _afterCommit.Clear();
+        foreach (var action in actions)
+        {
+            await action();
+        }
+    }
+
+    public Task AfterCommitAsync(Func<Task> action)
+    {
+        if (_transaction is null)
+        {
+            // Nothing to wait for: outside a transaction every statement has already committed.
+            return action();
+        }
+
+        _afterCommit.Add(action);
+        return Task.CompletedTask;
     }
 
     public async Task RollbackAsync(CancellationToken cancellationToken = default)
@@ -78,6 +104,7 @@ internal sealed class DbSession(NpgsqlDataSource dataSource) : IDbSession, IUnit
             return;
         }
 
+        _afterCommit.Clear();
         try
         {
             // Rolling back must not be skipped because the request was aborted: use None, not the caller's token.

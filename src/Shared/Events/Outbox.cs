@@ -12,8 +12,6 @@ namespace Orbit.Shared.Events;
 /// </summary>
 public sealed class Outbox(IDbSession session)
 {
-    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
-
     public async Task EnqueueAsync<TEvent>(string schema, TEvent integrationEvent, CancellationToken cancellationToken = default)
         where TEvent : IIntegrationEvent =>
         await EnqueueAsync(await session.OpenAsync(cancellationToken), schema, integrationEvent, cancellationToken);
@@ -32,7 +30,7 @@ public sealed class Outbox(IDbSession session)
             Id = integrationEvent.EventId,
             Type = TEvent.EventType,
             Version = TEvent.EventVersion,
-            Payload = JsonSerializer.Serialize(integrationEvent, PayloadJson),
+            Payload = JsonSerializer.Serialize(integrationEvent, IntegrationEventJson.Options),
             integrationEvent.OccurredAt,
             // Lets the relay link its spans back to the request that caused the event.
             TraceParent = Activity.Current?.Id,

@@ -14,7 +14,7 @@ namespace Orbit.Shared.Http;
 /// <summary>
 /// <c>Idempotency-Key</c> on creating POSTs: the first response to a (user, key) is stored in the module's
 /// <c>&lt;schema&gt;.idempotency_keys</c> and replayed for 24 hours instead of creating a duplicate. The same key with
-/// a different request is a 422; a retry while the first is still running is a 409. Failed responses (4xx/5xx) are
+/// a different request is a 422 (as the IETF Idempotency-Key draft has it); a retry while the first is still running is a 409. Failed responses (4xx/5xx) are
 /// not kept, so a client can correct the request and retry with the same key.
 /// </summary>
 public static class Idempotency
@@ -65,7 +65,7 @@ public static class Idempotency
 
                 if (!existing.RequestHash.AsSpan().SequenceEqual(requestHash))
                 {
-                    return ApiResults.Problem(new Error("idempotency.key_reused", "This Idempotency-Key was used for a different request.", ErrorType.Validation));
+                    return ApiResults.Problem(new Error("idempotency.key_reused", "This Idempotency-Key was used for a different request.", ErrorType.Unprocessable));
                 }
 
                 if (existing.StatusCode is null)
@@ -103,16 +103,20 @@ public static class Idempotency
             }
         }
 
-        // The bound arguments (route values and body) stand for the request: the same key with other content is misuse.
+        // The bound route values and body stand for the request (services and the HttpContext do not): the same key
+        // with other content is misuse.
         private static byte[] HashOf(HttpContext http, IList<object?> arguments)
         {
-            var payload = arguments.Where(a => a is not null && a is not HttpContext && a is not CancellationToken && !IsService(a))
-                .Select(a => JsonSerializer.Serialize(a, a!.GetType(), HashJson));
+            var payload = arguments.Where(IsRequestData).Select(a => JsonSerializer.Serialize(a, a!.GetType(), HashJson));
             return SHA256.HashData(Encoding.UTF8.GetBytes($"{http.Request.Method} {http.Request.Path}\n{string.Join('\n', payload)}"));
         }
 
-        private static bool IsService(object argument) => argument.GetType().Namespace?.StartsWith("Mediator", StringComparison.Ordinal) == true
-            || argument is ICurrentUser;
+        private static bool IsRequestData(object? argument) => argument switch
+        {
+            null or CancellationToken => false,
+            string or Guid => true,
+            _ => argument.GetType().IsPrimitive || argument.GetType().Namespace?.StartsWith("Orbit.Modules.", StringComparison.Ordinal) == true,
+        };
 
         private static async Task<StoredResponse> Capture(IResult result, HttpContext http)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Orbit.Shared.Results;
@@ -46,6 +47,11 @@ public static class Versioning
         context.Response.Headers.ETag = ETagOf(version);
         return TypedResults.Created(location, resource);
     }
+
+    /// <summary>Documents (in OpenAPI) that the endpoint honours <c>If-Match</c>.</summary>
+    public static RouteHandlerBuilder AcceptsIfMatch(this RouteHandlerBuilder builder) => builder.WithMetadata(new IfMatchMetadata());
+
+    public sealed class IfMatchMetadata;
 
     public static Error Stale(int expected, int actual) => Error.PreconditionFailed(
         "version_mismatch", $"If-Match asked for version {expected} but the resource is at version {actual}; read it again and retry.");

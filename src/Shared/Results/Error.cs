@@ -8,6 +8,7 @@ public enum ErrorType
     NotFound,
     Conflict,
     PreconditionFailed,
+    Unprocessable,
     TooManyRequests,
 }
 

@@ -11,7 +11,8 @@ public static class Expect
         if (response.StatusCode != expected)
         {
             var body = await response.Content.ReadAsStringAsync();
-            Assert.Fail($"Expected {(int)expected} {expected} but got {(int)response.StatusCode} {response.StatusCode}: {body}");
+            var server = response.StatusCode == HttpStatusCode.InternalServerError ? "\nServer errors:\n" + ServerErrors.Recent() : "";
+            Assert.Fail($"Expected {(int)expected} {expected} but got {(int)response.StatusCode} {response.StatusCode}: {body}{server}");
         }
     }
 

@@ -1,33 +1,56 @@
 using Dapper;
+using Microsoft.Extensions.Caching.Hybrid;
 using Orbit.Modules.Identity.Contracts;
 using Orbit.Shared.Data;
 
 namespace Orbit.Modules.Identity.UserDirectory;
 
-/// <summary>Answers <see cref="IUserDirectory"/> for other modules, so they never read the identity schema.</summary>
-internal sealed class UserDirectory(IDbSession session) : IUserDirectory
+/// <summary>
+/// Answers <see cref="IUserDirectory"/> for other modules, so they never read the identity schema. Summaries are
+/// hot (every member list, every mention) and rarely change, so they are cached per user; disabling or enabling a
+/// user evicts theirs (<see cref="Evict"/>).
+/// </summary>
+internal sealed class UserDirectory(IDbSession session, HybridCache cache) : IUserDirectory
 {
+    private static readonly HybridCacheEntryOptions Lifetime = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromSeconds(30) };
+
     private const string Sql = """
         select id as Id, display_name as DisplayName, is_disabled as IsDisabled
         from identity.users
-        where id = any(@Ids)
+        where id = @Id
         """;
+
+    public static string TagOf(Guid userId) => $"user:{userId}";
+
+    public static ValueTask Evict(HybridCache cache, Guid userId) => cache.RemoveByTagAsync(TagOf(userId));
 
     public async Task<UserSummary?> FindAsync(Guid userId, CancellationToken cancellationToken = default)
     {
-        var found = await FindManyAsync([userId], cancellationToken);
-        return found.GetValueOrDefault(userId);
+        var found = await cache.GetOrCreateAsync(
+            $"identity:user:{userId}",
+            (Session: session, Id: userId),
+            static async (state, token) =>
+            {
+                var connection = await state.Session.OpenAsync(token);
+                return await connection.QuerySingleOrDefaultAsync<UserSummary>(new CommandDefinition(Sql, new { state.Id }, cancellationToken: token));
+            },
+            Lifetime,
+            [TagOf(userId)],
+            cancellationToken);
+        return found;
     }
 
     public async Task<IReadOnlyDictionary<Guid, UserSummary>> FindManyAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken = default)
     {
-        if (userIds.Count == 0)
+        var found = new Dictionary<Guid, UserSummary>();
+        foreach (var id in userIds.Distinct())
         {
-            return new Dictionary<Guid, UserSummary>();
+            if (await FindAsync(id, cancellationToken) is { } summary)
+            {
+                found[id] = summary;
+            }
         }
 
-        var connection = await session.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<UserSummary>(new CommandDefinition(Sql, new { Ids = userIds.Distinct().ToArray() }, cancellationToken: cancellationToken));
-        return rows.ToDictionary(u => u.Id);
+        return found;
     }
 }

@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Extensions.Caching.Hybrid;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +18,7 @@ namespace Orbit.Modules.Identity.Features.DisableUser;
 /// </summary>
 internal sealed record DisableUserCommand(Guid ActorId, Guid UserId) : ICommand<Result<AdminUserResponse>>;
 
-internal sealed class DisableUserHandler(IDbSession session, TimeProvider clock) : ICommandHandler<DisableUserCommand, Result<AdminUserResponse>>
+internal sealed class DisableUserHandler(IDbSession session, IUnitOfWork unitOfWork, HybridCache cache, TimeProvider clock) : ICommandHandler<DisableUserCommand, Result<AdminUserResponse>>
 {
     private const string LockAdminsSql = """
         select id from identity.users where 'admin' = any(roles) and not is_disabled order by id for update
@@ -57,13 +58,14 @@ internal sealed class DisableUserHandler(IDbSession session, TimeProvider clock)
         }
 
         await connection.ExecuteAsync(new CommandDefinition(RevokeRefreshTokensSql, new { command.UserId, Now = now }, cancellationToken: cancellationToken));
+        await unitOfWork.AfterCommitAsync(() => UserDirectory.UserDirectory.Evict(cache, command.UserId).AsTask());
         return user;
     }
 }
 
 internal sealed record EnableUserCommand(Guid UserId) : ICommand<Result<AdminUserResponse>>;
 
-internal sealed class EnableUserHandler(IDbSession session, TimeProvider clock) : ICommandHandler<EnableUserCommand, Result<AdminUserResponse>>
+internal sealed class EnableUserHandler(IDbSession session, IUnitOfWork unitOfWork, HybridCache cache, TimeProvider clock) : ICommandHandler<EnableUserCommand, Result<AdminUserResponse>>
 {
     private const string Sql = $"""
         update identity.users
@@ -78,7 +80,13 @@ internal sealed class EnableUserHandler(IDbSession session, TimeProvider clock) 
         var connection = await session.OpenAsync(cancellationToken);
         var user = await connection.QuerySingleOrDefaultAsync<AdminUserResponse>(new CommandDefinition(
             Sql, new { command.UserId, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
-        return user is null ? AdminUsers.NotFound : user;
+        if (user is null)
+        {
+            return AdminUsers.NotFound;
+        }
+
+        await unitOfWork.AfterCommitAsync(() => UserDirectory.UserDirectory.Evict(cache, command.UserId).AsTask());
+        return user;
     }
 }
 

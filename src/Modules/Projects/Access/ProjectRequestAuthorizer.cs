@@ -1,0 +1,51 @@
+using Orbit.Modules.Projects.Contracts;
+using Orbit.Modules.Projects.Resources;
+using Orbit.Shared.Authorization;
+using Orbit.Shared.Identity;
+using Orbit.Shared.Results;
+
+namespace Orbit.Modules.Projects.Access;
+
+/// <summary>
+/// The one place project membership is enforced, run by the pipeline's authorization behaviour for every
+/// <see cref="IProjectRequest"/>: a non-member gets 404 (they must not learn the project exists; admins included,
+/// see docs/adr/0005), a member whose role is too low 403, a change to an archived project 409.
+/// </summary>
+internal sealed class ProjectRequestAuthorizer<TMessage>(IProjectMembership membership, ICurrentUser currentUser)
+    : IRequestAuthorizer<TMessage>
+    where TMessage : IProjectRequest
+{
+    public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken)
+    {
+        var actorId = currentUser.Id;
+        var actor = await membership.FindAsync(message.ProjectId, actorId, cancellationToken);
+        if (actor?.Role is not { } role)
+        {
+            return ProjectErrors.NotFound;
+        }
+
+        var required = await RequiredRoleAsync(message, actorId, cancellationToken);
+        if (role < required)
+        {
+            return ProjectErrors.RoleTooLow(required, role);
+        }
+
+        return message.ChangesProject && actor.IsArchived ? ProjectErrors.Archived : null;
+    }
+
+    private async ValueTask<ProjectRole> RequiredRoleAsync(TMessage message, Guid actorId, CancellationToken cancellationToken)
+    {
+        if (message is not IProjectMemberRequest memberRequest)
+        {
+            return message.RequiredRole;
+        }
+
+        if (memberRequest.MemberMayActOnThemself && memberRequest.MemberId == actorId)
+        {
+            return ProjectRole.Viewer;
+        }
+
+        var target = await membership.FindAsync(message.ProjectId, memberRequest.MemberId, cancellationToken);
+        return target?.Role == ProjectRole.Owner ? ProjectRole.Owner : message.RequiredRole;
+    }
+}

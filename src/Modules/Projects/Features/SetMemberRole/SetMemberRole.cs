@@ -1,0 +1,170 @@
+using Dapper;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Orbit.Modules.Identity.Contracts;
+using Orbit.Modules.Projects.Access;
+using Orbit.Modules.Projects.Contracts;
+using Orbit.Modules.Projects.Resources;
+using Orbit.Shared.Data;
+using Orbit.Shared.Events;
+using Orbit.Shared.Http;
+using Orbit.Shared.Identity;
+using Orbit.Shared.Results;
+
+namespace Orbit.Modules.Projects.Features.SetMemberRole;
+
+internal sealed record SetMemberRoleRequest(string Role);
+
+/// <summary>
+/// Adds the user with this role, or changes their role. Maintainers manage members; granting owner, or changing an
+/// owner's role, needs an owner (the authorizer applies both through <see cref="IProjectMemberRequest"/>).
+/// </summary>
+internal sealed record SetMemberRoleCommand(Guid ProjectId, Guid UserId, string Role) : ICommand<Result<MemberChange>>, IProjectMemberRequest
+{
+    /// <summary>Valid once the validator has passed.</summary>
+    public ProjectRole? NewRole => ProjectRoles.Parse(Role);
+
+    public ProjectRole RequiredRole => NewRole == ProjectRole.Owner ? ProjectRole.Owner : ProjectRole.Maintainer;
+
+    public bool ChangesProject => true;
+
+    public Guid MemberId => UserId;
+
+    public bool MemberMayActOnThemself => false;
+}
+
+internal sealed record MemberChange(MemberResponse Member, bool Added);
+
+internal sealed class SetMemberRoleValidator : AbstractValidator<SetMemberRoleCommand>
+{
+    public SetMemberRoleValidator()
+    {
+        RuleFor(c => c.Role)
+            .Must(role => !string.IsNullOrEmpty(role)).WithMessage("role is required.")
+            .Must(role => string.IsNullOrEmpty(role) || ProjectRoles.Parse(role) is not null)
+            .WithMessage($"role must be one of: {string.Join(", ", ProjectRoles.Names)}.");
+    }
+}
+
+internal sealed class SetMemberRoleHandler(
+    IDbSession session, Outbox outbox, ICurrentUser currentUser, IUserDirectory users, MembershipCache membershipCache, TimeProvider clock)
+    : ICommandHandler<SetMemberRoleCommand, Result<MemberChange>>
+{
+    // A share lock on the project: an archive waits for this change to commit, and this change sees an archive that
+    // committed after the authorizer looked.
+    private const string ProjectSql = """
+        select archived_at is not null from projects.projects where id = @ProjectId for share
+        """;
+
+    // Every owner row, locked in a fixed order: two owners demoting each other at once must not leave none.
+    private const string LockOwnersSql = """
+        select user_id from projects.members where project_id = @ProjectId and role = 'owner' order by user_id for update
+        """;
+
+    private const string MemberSql = """
+        select role as Role, added_at as AddedAt
+        from projects.members
+        where project_id = @ProjectId and user_id = @UserId
+        for update
+        """;
+
+    // "on conflict do nothing": the same user added twice at once gets a clean conflict, not an exception.
+    private const string InsertSql = """
+        insert into projects.members (project_id, user_id, role, added_by, added_at, updated_at)
+        values (@ProjectId, @UserId, @Role, @ActorId, @Now, @Now)
+        on conflict (project_id, user_id) do nothing
+        """;
+
+    private const string UpdateSql = """
+        update projects.members set role = @Role, updated_at = @Now where project_id = @ProjectId and user_id = @UserId
+        """;
+
+    public async ValueTask<Result<MemberChange>> Handle(SetMemberRoleCommand command, CancellationToken cancellationToken)
+    {
+        var newRole = command.NewRole!.Value;
+        var connection = await session.OpenAsync(cancellationToken);
+        var archived = await connection.QuerySingleOrDefaultAsync<bool?>(new CommandDefinition(ProjectSql, new { command.ProjectId }, cancellationToken: cancellationToken));
+        if (archived is null)
+        {
+            return ProjectErrors.NotFound;
+        }
+
+        if (archived.Value)
+        {
+            return ProjectErrors.Archived;
+        }
+
+        var user = await users.FindAsync(command.UserId, cancellationToken);
+        if (user is null)
+        {
+            return ProjectErrors.UserNotFound;
+        }
+
+        var owners = (await connection.QueryAsync<Guid>(new CommandDefinition(LockOwnersSql, new { command.ProjectId }, cancellationToken: cancellationToken))).AsList();
+        var current = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            MemberSql, new { command.ProjectId, command.UserId }, cancellationToken: cancellationToken));
+        var now = clock.GetUtcNow().UtcDateTime;
+        var actorId = currentUser.Id;
+        var parameters = new { command.ProjectId, command.UserId, Role = ProjectRoles.ToText(newRole), ActorId = actorId, Now = now };
+
+        if (current is null)
+        {
+            var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, cancellationToken: cancellationToken));
+            if (inserted == 0)
+            {
+                return ProjectErrors.ConcurrentChange;
+            }
+
+            await outbox.EnqueueAsync(ProjectsModule.SchemaName,
+                new MemberAdded(Guid.CreateVersion7(now), now, actorId, command.ProjectId, command.UserId, newRole), cancellationToken);
+            await membershipCache.EvictAfterCommitAsync(command.ProjectId);
+            return new MemberChange(new MemberResponse(command.UserId, user.DisplayName, newRole, now), Added: true);
+        }
+
+        var oldRole = ProjectRoles.FromColumn(current.Role);
+        var member = new MemberResponse(command.UserId, user.DisplayName, newRole, current.AddedAt);
+        if (oldRole == newRole)
+        {
+            return new MemberChange(member, Added: false);
+        }
+
+        if (oldRole == ProjectRole.Owner && owners is [var onlyOwner] && onlyOwner == command.UserId)
+        {
+            return ProjectErrors.LastOwner;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(UpdateSql, parameters, cancellationToken: cancellationToken));
+        await outbox.EnqueueAsync(ProjectsModule.SchemaName,
+            new MemberRoleChanged(Guid.CreateVersion7(now), now, actorId, command.ProjectId, command.UserId, oldRole, newRole), cancellationToken);
+        await membershipCache.EvictAfterCommitAsync(command.ProjectId);
+        return new MemberChange(member, Added: false);
+    }
+
+    private sealed record Row(string Role, DateTime AddedAt);
+}
+
+internal sealed class SetMemberRoleEndpoint : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder api) =>
+        api.MapPut("projects/{projectId:guid}/members/{userId:guid}", async (Guid projectId, Guid userId, SetMemberRoleRequest request, ISender sender, CancellationToken cancellationToken) =>
+                (await sender.Send(new SetMemberRoleCommand(projectId, userId, request.Role), cancellationToken)).Match(
+                    change => change.Added
+                        ? Results.Created($"/api/v1/projects/{projectId}/members/{userId}", change.Member)
+                        : Results.Ok(change.Member),
+                    ApiResults.Problem))
+            .WithTags("Projects")
+            .WithName("SetProjectMember")
+            .WithSummary("Add a member or change their role (maintainer)")
+            .WithDescription("role: viewer, member, maintainer or owner. 201 when the user was added, 200 when their role changed (or already was this). " +
+                "Only an owner grants owner or changes an owner's role; the last owner cannot be demoted (409).")
+            .RequireAuthorization()
+            .Produces<MemberResponse>(StatusCodes.Status201Created)
+            .Produces<MemberResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+}

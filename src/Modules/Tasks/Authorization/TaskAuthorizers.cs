@@ -1,0 +1,106 @@
+using Dapper;
+using Orbit.Modules.Projects.Contracts;
+using Orbit.Modules.Tasks.Tasks;
+using Orbit.Shared.Authorization;
+using Orbit.Shared.Data;
+using Orbit.Shared.Identity;
+using Orbit.Shared.Results;
+
+namespace Orbit.Modules.Tasks.Authorization;
+
+/// <summary>
+/// The one place Tasks decides who may do what, by project membership (asked of Projects through its contract):
+/// a non-member gets 404 as if nothing were there, a member whose role is too low 403, and a change inside an
+/// archived project 409. Handlers do no permission checks of their own.
+/// </summary>
+internal static class TaskAccess
+{
+    public static readonly Error TaskNotFound = Error.NotFound("tasks.task_not_found", "There is no such task, or you cannot see it.");
+    public static readonly Error ProjectNotFound = Error.NotFound("tasks.project_not_found", "There is no such project, or you cannot see it.");
+    public static readonly Error CommentNotFound = Error.NotFound("tasks.comment_not_found", "There is no such comment, or you cannot see it.");
+    public static readonly Error Archived = Error.Conflict("tasks.project_archived", "The project is archived; its tasks are read-only.");
+
+    public static Error TooLow(ProjectRole required) =>
+        Error.Forbidden("tasks.role_too_low", $"This needs the {required.ToString().ToLowerInvariant()} role in the project.");
+
+    /// <summary>Membership check shared by the three authorizers below.</summary>
+    public static async ValueTask<Error?> CheckAsync(
+        IProjectMembership memberships, Guid projectId, Guid userId, ProjectRole required, bool changes, Error notFound, CancellationToken cancellationToken)
+    {
+        var membership = await memberships.FindAsync(projectId, userId, cancellationToken);
+        if (membership?.Role is null)
+        {
+            return notFound;
+        }
+
+        if (!membership.Allows(required))
+        {
+            return TooLow(required);
+        }
+
+        return changes && membership.IsArchived ? Archived : null;
+    }
+}
+
+internal sealed class ProjectTasksAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user) : IRequestAuthorizer<TMessage>
+    where TMessage : IProjectTasksRequest
+{
+    public ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken) =>
+        TaskAccess.CheckAsync(memberships, message.ProjectId, user.Id, message.RequiredRole, message.Changes, TaskAccess.ProjectNotFound, cancellationToken);
+}
+
+internal sealed class TaskAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user, IDbSession session) : IRequestAuthorizer<TMessage>
+    where TMessage : ITaskRequest
+{
+    // Deleted tasks are found too: restoring one and reading the trash need their project.
+    private const string Sql = $"select t.project_id from tasks.tasks t where {TaskReference.Where}";
+
+    public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken)
+    {
+        if (!TaskReference.TryParse(message.TaskRef, out var reference))
+        {
+            return TaskAccess.TaskNotFound;
+        }
+
+        var connection = await session.OpenAsync(cancellationToken);
+        var projectId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(Sql, reference.Parameters, cancellationToken: cancellationToken));
+        return projectId is null
+            ? TaskAccess.TaskNotFound
+            : await TaskAccess.CheckAsync(memberships, projectId.Value, user.Id, message.RequiredRole, message.Changes, TaskAccess.TaskNotFound, cancellationToken);
+    }
+}
+
+internal sealed class CommentAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user, IDbSession session) : IRequestAuthorizer<TMessage>
+    where TMessage : ICommentRequest
+{
+    private const string Sql = """
+        select t.project_id as ProjectId, c.author_id as AuthorId
+        from tasks.comments c
+        join tasks.tasks t on t.id = c.task_id
+        where c.id = @CommentId and c.deleted_at is null and t.deleted_at is null
+        """;
+
+    public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken)
+    {
+        var connection = await session.OpenAsync(cancellationToken);
+        var comment = await connection.QuerySingleOrDefaultAsync<CommentOwner>(
+            new CommandDefinition(Sql, new { message.CommentId }, cancellationToken: cancellationToken));
+        if (comment is null)
+        {
+            return TaskAccess.CommentNotFound;
+        }
+
+        var isAuthor = comment.AuthorId == user.Id;
+        if (!isAuthor && message.OthersRole is null)
+        {
+            // Visible to the caller or not, only its author may do this: say so only to someone who can see it.
+            var visible = await TaskAccess.CheckAsync(memberships, comment.ProjectId, user.Id, ProjectRole.Viewer, false, TaskAccess.CommentNotFound, cancellationToken);
+            return visible ?? Error.Forbidden("tasks.not_comment_author", "Only the comment's author may do this.");
+        }
+
+        var required = isAuthor ? message.AuthorRole : message.OthersRole!.Value;
+        return await TaskAccess.CheckAsync(memberships, comment.ProjectId, user.Id, required, true, TaskAccess.CommentNotFound, cancellationToken);
+    }
+
+    private sealed record CommentOwner(Guid ProjectId, Guid AuthorId);
+}

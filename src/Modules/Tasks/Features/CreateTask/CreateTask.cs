@@ -1,0 +1,148 @@
+using System.Globalization;
+using Dapper;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Orbit.Modules.Projects.Contracts;
+using Orbit.Modules.Tasks.Authorization;
+using Orbit.Modules.Tasks.Contracts;
+using Orbit.Modules.Tasks.Tasks;
+using Orbit.Shared.Data;
+using Orbit.Shared.Events;
+using Orbit.Shared.Http;
+using Orbit.Shared.Identity;
+using Orbit.Shared.Results;
+
+namespace Orbit.Modules.Tasks.Features.CreateTask;
+
+internal sealed record CreateTaskRequest(
+    string? Title,
+    string? Description,
+    string? Status,
+    string? Priority,
+    Guid? AssigneeId,
+    IReadOnlyList<string>? Labels,
+    string? DueDate,
+    Guid? ParentId);
+
+internal sealed record CreateTaskCommand(Guid ProjectId, Guid ActorId, CreateTaskRequest Task) : ICommand<Result<TaskResponse>>, IProjectTasksRequest
+{
+    public ProjectRole RequiredRole => ProjectRole.Member;
+
+    public bool Changes => true;
+}
+
+internal sealed class CreateTaskValidator : AbstractValidator<CreateTaskCommand>
+{
+    public CreateTaskValidator()
+    {
+        // Field names are the request's, not "Task.Title".
+        RuleFor(c => c.Task.Title).ValidTitle().OverridePropertyName("title");
+        RuleFor(c => c.Task.Description).ValidDescription().OverridePropertyName("description");
+        RuleFor(c => c.Task.Status).Must(s => s is null || TaskValues.TryParseStatus(s, out _))
+            .WithMessage($"status must be one of: {TaskValues.StatusList}.").OverridePropertyName("status");
+        RuleFor(c => c.Task.Priority).Must(p => p is null || TaskValues.TryParsePriority(p, out _))
+            .WithMessage($"priority must be one of: {TaskValues.PriorityList}.").OverridePropertyName("priority");
+        RuleFor(c => c.Task.Labels).ValidLabels().OverridePropertyName("labels");
+        RuleFor(c => c.Task.DueDate).Must(d => d is null || DueDates.TryParse(d, out _))
+            .WithMessage("dueDate must be a date as YYYY-MM-DD.").OverridePropertyName("dueDate");
+    }
+}
+
+internal sealed class CreateTaskHandler(IDbSession session, Outbox outbox, IProjectMembership memberships, TaskLinks links, TimeProvider clock)
+    : ICommandHandler<CreateTaskCommand, Result<TaskResponse>>
+{
+    private const string EnsureCounterSql = """
+        insert into tasks.project_counters (project_id, project_key) values (@ProjectId, @ProjectKey)
+        on conflict (project_id) do nothing
+        """;
+
+    // The row lock taken here queues concurrent creates in one project; the number is only used if we commit.
+    private const string NextNumberSql = """
+        update tasks.project_counters set last_number = last_number + 1 where project_id = @ProjectId returning last_number
+        """;
+
+    private const string InsertSql = $"""
+        insert into tasks.tasks as t (id, project_id, number, key, title, description, status, priority, assignee_id, labels,
+                                 due_date, parent_id, created_by, created_at, updated_by, updated_at, completed_at)
+        values (@Id, @ProjectId, @Number, @Key, @Title, @Description, @Status, @Priority, @AssigneeId, @Labels,
+                cast(@DueDate as date), @ParentId, @ActorId, @Now, @ActorId, @Now, @CompletedAt)
+        returning {TaskRow.Columns}
+        """;
+
+    public async ValueTask<Result<TaskResponse>> Handle(CreateTaskCommand command, CancellationToken cancellationToken)
+    {
+        var request = command.Task;
+        var project = (await memberships.FindAsync(command.ProjectId, command.ActorId, cancellationToken))!;
+        var connection = await session.OpenAsync(cancellationToken);
+        if (await links.CheckAssigneeAsync(command.ProjectId, request.AssigneeId, cancellationToken) is { } badAssignee)
+        {
+            return badAssignee;
+        }
+
+        if (await TaskLinks.CheckParentAsync(connection, command.ProjectId, null, request.ParentId, cancellationToken) is { } badParent)
+        {
+            return badParent;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await connection.ExecuteAsync(new CommandDefinition(EnsureCounterSql, new { command.ProjectId, project.ProjectKey }, cancellationToken: cancellationToken));
+        var number = await connection.ExecuteScalarAsync<int>(new CommandDefinition(NextNumberSql, new { command.ProjectId }, cancellationToken: cancellationToken));
+
+        var status = request.Status is null ? WorkStatus.Todo : TaskValues.ParseStatus(request.Status);
+        var priority = request.Priority is null ? WorkPriority.None : TaskValues.ParsePriority(request.Priority);
+        var dueDate = DueDates.Parse(request.DueDate);
+        var row = await connection.QuerySingleAsync<TaskRow>(new CommandDefinition(InsertSql, new
+        {
+            Id = Guid.CreateVersion7(now),
+            command.ProjectId,
+            Number = number,
+            Key = $"{project.ProjectKey}-{number.ToString(CultureInfo.InvariantCulture)}",
+            Title = request.Title!.Trim(),
+            request.Description,
+            Status = TaskValues.NameOf(status),
+            Priority = (short)priority,
+            request.AssigneeId,
+            Labels = TaskRules.NormalizeLabels(request.Labels),
+            DueDate = dueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            request.ParentId,
+            command.ActorId,
+            Now = now,
+            CompletedAt = status == WorkStatus.Done ? now : (DateTime?)null,
+        }, cancellationToken: cancellationToken));
+
+        var task = row.ToResponse();
+        await outbox.EnqueueAsync(TasksModule.SchemaName, new TaskCreated(
+            Guid.CreateVersion7(now), now, command.ActorId, task.ProjectId, task.Id, task.Key, task.Title, task.Status, task.Priority,
+            task.AssigneeId, task.Labels, task.DueDate, task.ParentId), cancellationToken);
+        if (task.AssigneeId is not null)
+        {
+            await outbox.EnqueueAsync(TasksModule.SchemaName, new TaskAssigned(
+                Guid.CreateVersion7(now), now, command.ActorId, task.ProjectId, task.Id, task.Key, task.Title, task.AssigneeId, null), cancellationToken);
+        }
+
+        return task;
+    }
+}
+
+internal sealed class CreateTaskEndpoint : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder api) =>
+        api.MapPost("projects/{projectId:guid}/tasks", async (Guid projectId, CreateTaskRequest request, ICurrentUser user, ISender sender, HttpContext context, CancellationToken cancellationToken) =>
+                (await sender.Send(new CreateTaskCommand(projectId, user.Id, request), cancellationToken)).Match(
+                    task => Versioning.Created($"/api/v1/tasks/{task.Key}", task, task.Version, context),
+                    ApiResults.Problem))
+            .WithTags("Tasks")
+            .WithName("CreateTask")
+            .WithSummary("Create a task in a project (member)")
+            .WithDescription("Numbers are per project and gap-free (ABC-1, ABC-2, ...). Defaults: status todo, priority none. Honours Idempotency-Key.")
+            .RequireAuthorization()
+            .WithIdempotency(TasksModule.SchemaName)
+            .Produces<TaskResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+}

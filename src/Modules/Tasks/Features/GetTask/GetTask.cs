@@ -1,0 +1,48 @@
+using Dapper;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Orbit.Modules.Projects.Contracts;
+using Orbit.Modules.Tasks.Authorization;
+using Orbit.Modules.Tasks.Tasks;
+using Orbit.Shared.Data;
+using Orbit.Shared.Http;
+using Orbit.Shared.Results;
+
+namespace Orbit.Modules.Tasks.Features.GetTask;
+
+internal sealed record GetTaskQuery(string TaskRef) : IQuery<Result<TaskResponse>>, ITaskRequest
+{
+    public ProjectRole RequiredRole => ProjectRole.Viewer;
+
+    public bool Changes => false;
+}
+
+internal sealed class GetTaskHandler(IDbSession session) : IQueryHandler<GetTaskQuery, Result<TaskResponse>>
+{
+    private const string Sql = $"select {TaskRow.Columns} from tasks.tasks t where {TaskReference.Where} and t.deleted_at is null";
+
+    public async ValueTask<Result<TaskResponse>> Handle(GetTaskQuery query, CancellationToken cancellationToken)
+    {
+        var connection = await session.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(
+            Sql, TaskReference.Parse(query.TaskRef).Parameters, cancellationToken: cancellationToken));
+        return row is null ? TaskAccess.TaskNotFound : row.ToResponse();
+    }
+}
+
+internal sealed class GetTaskEndpoint : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("tasks/{idOrKey}", async (string idOrKey, ISender sender, HttpContext context, CancellationToken cancellationToken) =>
+                (await sender.Send(new GetTaskQuery(idOrKey), cancellationToken)).Match(
+                    task => Versioning.Ok(task, task.Version, context),
+                    ApiResults.Problem))
+            .WithTags("Tasks")
+            .WithName("GetTask")
+            .WithSummary("Read a task by id or by key (ABC-42)")
+            .RequireAuthorization()
+            .Produces<TaskResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}

@@ -1,0 +1,64 @@
+using Dapper;
+using Npgsql;
+using Orbit.Modules.Projects.Contracts;
+using Orbit.Shared.Results;
+
+namespace Orbit.Modules.Tasks.Tasks;
+
+/// <summary>The references a task holds to others, checked the same way on create and on update.</summary>
+internal sealed class TaskLinks(IProjectMembership memberships)
+{
+    // Walks up from the proposed parent; if the task itself is among the ancestors, the link would make a cycle.
+    private const string ParentSql = """
+        with recursive ancestors as (
+            select id, parent_id, project_id, deleted_at, 1 as depth from tasks.tasks where id = @ParentId
+            union all
+            select t.id, t.parent_id, t.project_id, t.deleted_at, a.depth + 1
+            from tasks.tasks t join ancestors a on t.id = a.parent_id
+            where a.depth < 100
+        )
+        select
+            (select project_id from ancestors where id = @ParentId) as ProjectId,
+            (select deleted_at is not null from ancestors where id = @ParentId) as IsDeleted,
+            exists (select 1 from ancestors where id = @TaskId) as MakesCycle
+        """;
+
+    /// <summary>An assignee must be a member (any role) of the task's project.</summary>
+    public async Task<Error?> CheckAssigneeAsync(Guid projectId, Guid? assigneeId, CancellationToken cancellationToken)
+    {
+        if (assigneeId is null)
+        {
+            return null;
+        }
+
+        var membership = await memberships.FindAsync(projectId, assigneeId.Value, cancellationToken);
+        return membership?.Role is null ? Error.Validation("assigneeId", "assigneeId must be a member of the project.") : null;
+    }
+
+    /// <summary>A parent must be a live task of the same project, and not the task itself or one of its descendants.</summary>
+    public static async Task<Error?> CheckParentAsync(NpgsqlConnection connection, Guid projectId, Guid? taskId, Guid? parentId, CancellationToken cancellationToken)
+    {
+        if (parentId is null)
+        {
+            return null;
+        }
+
+        var parent = await connection.QuerySingleAsync<ParentCheck>(new CommandDefinition(
+            ParentSql, new { ParentId = parentId, TaskId = taskId ?? Guid.Empty }, cancellationToken: cancellationToken));
+        if (parent.ProjectId != projectId || parent.IsDeleted == true)
+        {
+            return Error.Validation("parentId", "parentId must be a task of the same project.");
+        }
+
+        return parent.MakesCycle ? Error.Validation("parentId", "parentId must not be the task itself or one of its subtasks.") : null;
+    }
+
+    private sealed class ParentCheck
+    {
+        public Guid? ProjectId { get; init; }
+
+        public bool? IsDeleted { get; init; }
+
+        public bool MakesCycle { get; init; }
+    }
+}
