@@ -11,6 +11,10 @@ COPY src/Host/Host.csproj src/Host/
 COPY src/Shared/Shared.csproj src/Shared/
 COPY src/Modules/Identity/Identity.csproj src/Modules/Identity/
 COPY src/Modules/Identity.Contracts/Identity.Contracts.csproj src/Modules/Identity.Contracts/
+COPY src/Modules/Projects/Projects.csproj src/Modules/Projects/
+COPY src/Modules/Projects.Contracts/Projects.Contracts.csproj src/Modules/Projects.Contracts/
+COPY src/Modules/Tasks/Tasks.csproj src/Modules/Tasks/
+COPY src/Modules/Tasks.Contracts/Tasks.Contracts.csproj src/Modules/Tasks.Contracts/
 # Only the host: restoring App.sln would also need the test projects, which are not in the build context.
 RUN dotnet restore src/Host/Host.csproj
 

@@ -11,6 +11,7 @@ using Orbit.Host.Telemetry;
 using Orbit.Host.Caching;
 using Orbit.Shared.Authorization;
 using Orbit.Shared.Data.Migrations;
+using Orbit.Shared.Events;
 using Orbit.Shared.Http;
 using Orbit.Shared.Identity;
 using Orbit.Shared.Messaging;
@@ -71,8 +72,12 @@ services.AddMediator(options =>
 });
 foreach (var module in OrbitModules.All)
 {
+    services.AddSingleton(module);
     module.AddServices(services, builder.Configuration);
 }
+
+services.AddOptions<OutboxRelayOptions>().BindConfiguration(OutboxRelayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+services.AddHostedService<OutboxRelay>();
 
 services.AddAuthorizationBuilder()
     .AddPolicy(OrbitPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(OrbitClaims.AdminRole));
@@ -120,6 +125,8 @@ foreach (var module in OrbitModules.All)
 {
     module.MapEndpoints(api);
 }
+
+api.MapOutboxAdministration(OrbitModules.All);
 
 await app.RunAsync();
 return 0;

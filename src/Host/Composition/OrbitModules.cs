@@ -1,4 +1,6 @@
+using Orbit.Modules.Audit;
 using Orbit.Modules.Identity;
+using Orbit.Modules.Notifications;
 using Orbit.Modules.Projects;
 using Orbit.Modules.Tasks;
 using Orbit.Shared.Modules;
@@ -13,5 +15,7 @@ internal static class OrbitModules
         new IdentityModule(),
         new ProjectsModule(),
         new TasksModule(),
+        new AuditModule(),
+        new NotificationsModule(),
     ];
 }

@@ -6,6 +6,8 @@ namespace Orbit.Modules.Identity.Contracts;
 public sealed record UserRegistered(Guid EventId, DateTimeOffset OccurredAt, Guid UserId, string Email, string DisplayName)
     : IIntegrationEvent
 {
+    public Guid AggregateId => UserId;
+
     public static string EventType => "user.registered";
 
     public static int EventVersion => 1;

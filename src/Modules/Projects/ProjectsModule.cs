@@ -26,6 +26,7 @@ internal sealed class ProjectsModule : IModule
         // Other modules (Tasks) ask IProjectMembership too. Scoped: a cache miss reads on the request's connection.
         services.AddScoped<IProjectMembership, CachedProjectMembership>();
         services.AddScoped<MembershipCache>();
+        services.AddScoped<IProjectMembers, ProjectMembers>();
 
         // One authorizer for every IProjectRequest; the container skips it for messages that do not satisfy the constraint.
         services.AddScoped(typeof(IRequestAuthorizer<>), typeof(ProjectRequestAuthorizer<>));

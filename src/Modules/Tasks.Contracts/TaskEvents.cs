@@ -17,6 +17,8 @@ public sealed record TaskCreated(
     DateOnly? DueDate,
     Guid? ParentId) : IIntegrationEvent
 {
+    public Guid AggregateId => TaskId;
+
     public static string EventType => "task.created";
 
     public static int EventVersion => 1;
@@ -32,6 +34,8 @@ public sealed record TaskUpdated(
     string Key,
     IReadOnlyDictionary<string, FieldChange> Changes) : IIntegrationEvent
 {
+    public Guid AggregateId => TaskId;
+
     public static string EventType => "task.updated";
 
     public static int EventVersion => 1;
@@ -49,6 +53,8 @@ public sealed record TaskAssigned(
     Guid? AssigneeId,
     Guid? PreviousAssigneeId) : IIntegrationEvent
 {
+    public Guid AggregateId => TaskId;
+
     public static string EventType => "task.assigned";
 
     public static int EventVersion => 1;
@@ -64,6 +70,8 @@ public sealed record TaskStatusChanged(
     WorkStatus From,
     WorkStatus To) : IIntegrationEvent
 {
+    public Guid AggregateId => TaskId;
+
     public static string EventType => "task.status_changed";
 
     public static int EventVersion => 1;
@@ -71,6 +79,8 @@ public sealed record TaskStatusChanged(
 
 public sealed record TaskDeleted(Guid EventId, DateTimeOffset OccurredAt, Guid ActorId, Guid ProjectId, Guid TaskId, string Key) : IIntegrationEvent
 {
+    public Guid AggregateId => TaskId;
+
     public static string EventType => "task.deleted";
 
     public static int EventVersion => 1;
@@ -78,6 +88,8 @@ public sealed record TaskDeleted(Guid EventId, DateTimeOffset OccurredAt, Guid A
 
 public sealed record TaskRestored(Guid EventId, DateTimeOffset OccurredAt, Guid ActorId, Guid ProjectId, Guid TaskId, string Key) : IIntegrationEvent
 {
+    public Guid AggregateId => TaskId;
+
     public static string EventType => "task.restored";
 
     public static int EventVersion => 1;
@@ -100,6 +112,8 @@ public sealed record CommentAdded(
     Guid CommentId,
     string Body) : IIntegrationEvent
 {
+    public Guid AggregateId => TaskId;
+
     public static string EventType => "comment.added";
 
     public static int EventVersion => 1;
@@ -115,6 +129,8 @@ public sealed record CommentEdited(
     Guid CommentId,
     FieldChange Body) : IIntegrationEvent
 {
+    public Guid AggregateId => TaskId;
+
     public static string EventType => "comment.edited";
 
     public static int EventVersion => 1;
@@ -123,6 +139,8 @@ public sealed record CommentEdited(
 public sealed record CommentDeleted(Guid EventId, DateTimeOffset OccurredAt, Guid ActorId, Guid ProjectId, Guid TaskId, string TaskKey, Guid CommentId)
     : IIntegrationEvent
 {
+    public Guid AggregateId => TaskId;
+
     public static string EventType => "comment.deleted";
 
     public static int EventVersion => 1;

@@ -35,7 +35,7 @@ public interface IUnitOfWork
     Task AfterCommitAsync(Func<Task> action);
 }
 
-internal sealed class DbSession(NpgsqlDataSource dataSource) : IDbSession, IUnitOfWork, IAsyncDisposable
+internal sealed class DbSession(NpgsqlDataSource dataSource) : IDbSession, IUnitOfWork, IAsyncDisposable, IDisposable
 {
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
@@ -115,6 +115,13 @@ internal sealed class DbSession(NpgsqlDataSource dataSource) : IDbSession, IUnit
             await _transaction.DisposeAsync();
             _transaction = null;
         }
+    }
+
+    // For scopes disposed synchronously; an open transaction is rolled back by closing its connection.
+    public void Dispose()
+    {
+        _transaction?.Dispose();
+        _connection?.Dispose();
     }
 
     public async ValueTask DisposeAsync()

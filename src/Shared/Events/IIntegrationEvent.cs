@@ -11,6 +11,12 @@ public interface IIntegrationEvent
 
     DateTimeOffset OccurredAt { get; }
 
+    /// <summary>
+    /// The thing the event is about (a task, a project, a user). Events of one aggregate are delivered in the order
+    /// they were committed; events of different aggregates need not wait for each other.
+    /// </summary>
+    Guid AggregateId { get; }
+
     static abstract string EventType { get; }
 
     static abstract int EventVersion { get; }

@@ -2,7 +2,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Orbit.Tests.Infrastructure;
@@ -15,9 +17,11 @@ public sealed class OrbitApi : WebApplicationFactory<Program>
     public const string AdminPassword = "admin-password-for-tests";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public OrbitApi(string connectionString, IDictionary<string, string?>? overrides = null)
+    public OrbitApi(string connectionString, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         ConnectionString = connectionString;
         _settings = new Dictionary<string, string?>
         {
@@ -28,6 +32,16 @@ public sealed class OrbitApi : WebApplicationFactory<Program>
             // The suite signs in a lot from one address; the limit itself is tested with its own host.
             ["RateLimiting:Credentials:PermitLimit"] = "100000",
             ["RateLimiting:Api:PermitLimit"] = "100000",
+            // Cross-module effects should show quickly; retries in tests need not wait seconds.
+            ["Outbox:PollInterval"] = "00:00:00.200",
+            ["Outbox:RetryBaseDelay"] = "00:00:00.050",
+            // Test webhook receivers listen on loopback; retries in tests need not wait minutes.
+            ["Webhooks:AllowPrivateNetworks"] = "true",
+            ["Webhooks:RetryBaseDelay"] = "00:00:00.100",
+            ["Webhooks:RetryFactor"] = "2",
+            ["Webhooks:MaxAttempts"] = "5",
+            ["Webhooks:PollInterval"] = "00:00:00.050",
+            ["Webhooks:SecretEncryptionKey"] = "dGVzdHMtb25seS13ZWJob29rLXNlY3JldC1rZXktMzI=",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
@@ -55,6 +69,10 @@ public sealed class OrbitApi : WebApplicationFactory<Program>
 
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
         builder.ConfigureLogging(logging => logging.AddProvider(new ServerErrors()));
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
     }
 
     /// <summary>A client carrying the given bearer token.</summary>

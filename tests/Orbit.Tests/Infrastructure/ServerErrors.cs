@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Orbit.Tests.Infrastructure;
 
-/// <summary>Keeps the hosts' error logs so a test that meets a 500 can show why, not just that.</summary>
+/// <summary>Keeps the hosts' warnings and errors so a test that meets a 500 or a timeout can show why, not just that.</summary>
 public sealed class ServerErrors : ILoggerProvider
 {
     private static readonly ConcurrentQueue<string> Errors = new();
@@ -21,7 +21,7 @@ public sealed class ServerErrors : ILoggerProvider
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

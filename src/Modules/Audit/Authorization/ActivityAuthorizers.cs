@@ -1,0 +1,52 @@
+using Orbit.Modules.Audit.Entries;
+using Orbit.Modules.Projects.Contracts;
+using Orbit.Shared.Authorization;
+using Orbit.Shared.Data;
+using Orbit.Shared.Identity;
+using Orbit.Shared.Results;
+
+namespace Orbit.Modules.Audit.Authorization;
+
+/// <summary>A read of one project's audited history (activity, change feed): any member of the project may.</summary>
+internal interface IProjectActivityRequest
+{
+    Guid ProjectId { get; }
+}
+
+/// <summary>A read of one task's audited history, the task named by id or key: any member of its project may.</summary>
+internal interface ITaskActivityRequest
+{
+    string TaskRef { get; }
+}
+
+internal static class ActivityAccess
+{
+    public static readonly Error ProjectNotFound = Error.NotFound("audit.project_not_found", "There is no such project, or you cannot see it.");
+    public static readonly Error TaskNotFound = Error.NotFound("audit.task_not_found", "There is no such task, or you cannot see it.");
+
+    /// <summary>
+    /// Viewer is the least role, so being a member is enough; anyone else gets 404, admins included
+    /// (docs/adr/0005: admins read everything through the admin audit instead). Archived projects stay readable.
+    /// </summary>
+    public static async ValueTask<bool> IsMemberAsync(IProjectMembership memberships, Guid projectId, Guid userId, CancellationToken cancellationToken) =>
+        (await memberships.FindAsync(projectId, userId, cancellationToken))?.Allows(ProjectRole.Viewer) == true;
+}
+
+internal sealed class ProjectActivityAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user) : IRequestAuthorizer<TMessage>
+    where TMessage : IProjectActivityRequest
+{
+    public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken) =>
+        await ActivityAccess.IsMemberAsync(memberships, message.ProjectId, user.Id, cancellationToken) ? null : ActivityAccess.ProjectNotFound;
+}
+
+internal sealed class TaskActivityAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user, IDbSession session) : IRequestAuthorizer<TMessage>
+    where TMessage : ITaskActivityRequest
+{
+    public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken)
+    {
+        var task = await TaskReference.ResolveAsync(session, message.TaskRef, cancellationToken);
+        return task is not null && await ActivityAccess.IsMemberAsync(memberships, task.ProjectId, user.Id, cancellationToken)
+            ? null
+            : ActivityAccess.TaskNotFound;
+    }
+}

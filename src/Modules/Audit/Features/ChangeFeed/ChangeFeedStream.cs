@@ -1,0 +1,194 @@
+using System.Text;
+using System.Text.Json;
+using Mediator;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Npgsql;
+using Orbit.Modules.Audit.Authorization;
+using Orbit.Modules.Audit.Recording;
+using Orbit.Modules.Projects.Contracts;
+using Orbit.Shared.Data;
+using Orbit.Shared.Http;
+using Orbit.Shared.Identity;
+using Orbit.Shared.Paging;
+using Orbit.Shared.Results;
+
+namespace Orbit.Modules.Audit.Features.ChangeFeed;
+
+/// <summary>
+/// The change feed as Server-Sent Events. The first read goes through the mediator like any request (validation,
+/// membership, telemetry); the stream then polls the feed on its own, bounded per poll, until the client leaves.
+/// </summary>
+internal static class ChangeFeedStream
+{
+    public const string ContentType = "text/event-stream";
+
+    /// <summary>Events read per poll; a full batch is followed at once by the next.</summary>
+    private const int Batch = 100;
+
+    /// <summary>How long to wait for a row when nothing is new; a row committed in this process wakes the stream sooner.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>An idle stream sends a comment this often, so proxies do not close it and dead clients are noticed.</summary>
+    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often an open stream asks again whether its reader is still a member of the project.</summary>
+    private static readonly TimeSpan MembershipInterval = TimeSpan.FromSeconds(15);
+
+    public static bool IsRequested(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(ContentType, StringComparison.OrdinalIgnoreCase));
+
+    public static async Task<IResult> RunAsync(HttpContext context, ISender sender, Guid projectId, string? after, CancellationToken cancellationToken)
+    {
+        // A reconnecting EventSource repeats the URL it first opened and says where it got to in Last-Event-ID.
+        var lastEventId = context.Request.Headers["Last-Event-ID"].ToString().Trim();
+        if (lastEventId.Length > 0)
+        {
+            if (!ChangeFeedReader.TryReadCursor(lastEventId, out _))
+            {
+                return ApiResults.Problem(Error.Validation("Last-Event-ID", "Last-Event-ID is not a cursor this feed issued (use an event's id)."));
+            }
+
+            after = lastEventId;
+        }
+
+        var first = await sender.Send(new ReadChangeFeedQuery(projectId, after, Batch), cancellationToken);
+        if (!first.IsSuccess)
+        {
+            return ApiResults.Problem(first.Error);
+        }
+
+        var services = context.RequestServices;
+        var userId = services.GetRequiredService<ICurrentUser>().Id;
+
+        // The stream may stay open for hours: give the request's connection (authentication opened it) back to the
+        // pool now rather than at the end of the request. Nothing in this request uses the session after this line.
+        await (await services.GetRequiredService<IDbSession>().OpenAsync(cancellationToken)).CloseAsync();
+
+        var response = context.Response;
+        response.ContentType = ContentType;
+        response.Headers[HeaderNames.CacheControl] = "no-store";
+        // Reverse proxies (nginx) would otherwise buffer the stream.
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        var writer = new EventWriter(response, services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
+        ChangeFeedReader.TryReadCursor(after, out var position);
+        try
+        {
+            await writer.WriteRetryAsync(cancellationToken);
+            position = await writer.WriteAsync(first.Value.Items, position, cancellationToken);
+            await FollowAsync(services, writer, projectId, userId, position, full: first.Value.NextCursor is not null, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away: the normal end of a stream.
+        }
+        catch (IOException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return Results.Empty;
+    }
+
+    private static async Task FollowAsync(
+        IServiceProvider services, EventWriter writer, Guid projectId, Guid userId, long position, bool full, CancellationToken cancellationToken)
+    {
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        var appended = services.GetRequiredService<AppendSignal>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var scopes = services.GetRequiredService<IServiceScopeFactory>();
+        var lastWrite = clock.GetUtcNow();
+        var lastMembershipCheck = clock.GetUtcNow();
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // Taken before reading: a row committed while we read still wakes the wait below.
+            var wake = appended.Next;
+            if (!full)
+            {
+                await Task.WhenAny(wake, Task.Delay(PollInterval, clock, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (clock.GetUtcNow() - lastMembershipCheck >= MembershipInterval)
+            {
+                if (!await IsStillMemberAsync(scopes, projectId, userId, cancellationToken))
+                {
+                    return;
+                }
+
+                lastMembershipCheck = clock.GetUtcNow();
+            }
+
+            List<FeedEvent> events;
+            // A pooled connection per poll, so an idle stream holds none.
+            await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+            {
+                events = await ChangeFeedReader.ReadAsync(connection, projectId, position, Batch, cancellationToken);
+            }
+
+            full = events.Count == Batch;
+            if (events.Count > 0)
+            {
+                position = await writer.WriteAsync(events, position, cancellationToken);
+                lastWrite = clock.GetUtcNow();
+            }
+            else if (clock.GetUtcNow() - lastWrite >= KeepAliveInterval)
+            {
+                await writer.WriteKeepAliveAsync(cancellationToken);
+                lastWrite = clock.GetUtcNow();
+            }
+        }
+    }
+
+    // A fresh scope, so the membership cache's database read (on a miss) uses a connection only for that moment.
+    private static async Task<bool> IsStillMemberAsync(IServiceScopeFactory scopes, Guid projectId, Guid userId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var memberships = scope.ServiceProvider.GetRequiredService<IProjectMembership>();
+        return await ActivityAccess.IsMemberAsync(memberships, projectId, userId, cancellationToken);
+    }
+
+    /// <summary>Writes SSE frames: <c>id:</c> the event's cursor, <c>data:</c> the event as one line of JSON.</summary>
+    private sealed class EventWriter(HttpResponse response, JsonSerializerOptions json)
+    {
+        public async Task WriteRetryAsync(CancellationToken cancellationToken)
+        {
+            // How long an EventSource waits before reconnecting (with Last-Event-ID) after the connection drops.
+            await response.WriteAsync("retry: 2000\n\n", cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+        }
+
+        /// <returns>The position after the last event written.</returns>
+        public async Task<long> WriteAsync(IReadOnlyList<FeedEvent> events, long position, CancellationToken cancellationToken)
+        {
+            if (events.Count == 0)
+            {
+                return position;
+            }
+
+            var frames = new StringBuilder();
+            foreach (var feedEvent in events)
+            {
+                // Serialized JSON has no raw line breaks (they are escaped inside strings), so one data line suffices.
+                frames.Append("id: ").Append(feedEvent.Id).Append('\n')
+                    .Append("data: ").Append(JsonSerializer.Serialize(feedEvent, json)).Append("\n\n");
+            }
+
+            await response.WriteAsync(frames.ToString(), cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+            ChangeFeedReader.TryReadCursor(events[^1].Id, out var last);
+            return last;
+        }
+
+        public async Task WriteKeepAliveAsync(CancellationToken cancellationToken)
+        {
+            await response.WriteAsync(": keep-alive\n\n", cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+        }
+    }
+}

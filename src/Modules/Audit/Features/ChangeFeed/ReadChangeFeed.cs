@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Dapper;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
+using Npgsql;
+using Orbit.Modules.Audit.Authorization;
+using Orbit.Modules.Audit.Entries;
+using Orbit.Shared.Data;
+using Orbit.Shared.Http;
+using Orbit.Shared.Paging;
+using Orbit.Shared.Results;
+
+namespace Orbit.Modules.Audit.Features.ChangeFeed;
+
+/// <summary>One event of a project's change feed.</summary>
+/// <param name="Id">The event's cursor: pass it as <c>after</c> (or SSE <c>Last-Event-ID</c>) to continue after it.</param>
+/// <param name="Type">The event type, such as <c>task.created</c>.</param>
+/// <param name="Data">The event's payload as its publisher wrote it.</param>
+internal sealed record FeedEvent(string Id, string Type, DateTime OccurredAt, JsonElement Data);
+
+/// <param name="After">A cursor (an event's <c>id</c>); null starts at the project's first event.</param>
+internal sealed record ReadChangeFeedQuery(Guid ProjectId, string? After, int Limit) : IQuery<Result<Page<FeedEvent>>>, IProjectActivityRequest;
+
+internal sealed class ReadChangeFeedValidator : AbstractValidator<ReadChangeFeedQuery>
+{
+    public ReadChangeFeedValidator()
+    {
+        RuleFor(q => q.Limit).MustBeAPageLimit();
+        RuleFor(q => q.After).Must(after => ChangeFeedReader.TryReadCursor(after, out _))
+            .WithMessage("after is not a cursor this feed issued (use an event's id).");
+    }
+}
+
+internal sealed class ReadChangeFeedHandler(IDbSession session) : IQueryHandler<ReadChangeFeedQuery, Result<Page<FeedEvent>>>
+{
+    public async ValueTask<Result<Page<FeedEvent>>> Handle(ReadChangeFeedQuery query, CancellationToken cancellationToken)
+    {
+        ChangeFeedReader.TryReadCursor(query.After, out var after);
+        var rows = await ChangeFeedReader.ReadAsync(await session.OpenAsync(cancellationToken), query.ProjectId, after, query.Limit + 1, cancellationToken);
+        return ChangeFeedReader.ToPage(rows, query.Limit);
+    }
+}
+
+/// <summary>
+/// The feed's one query, shared by the JSON page and the Server-Sent Events stream. The cursor is the audit row id:
+/// rows are appended under a lock held to commit (see AuditSubscriber), so a row becomes visible only after every
+/// row with a smaller id, and "id greater than the cursor" misses nothing and repeats nothing.
+/// </summary>
+internal static class ChangeFeedReader
+{
+    // Commit order, served by entries_by_project.
+    private const string Sql = """
+        select e.id as Id, e.event_type as Type, e.occurred_at as OccurredAt, e.payload::text as Data
+        from audit.entries e
+        where e.project_id = @ProjectId and e.id > @After
+        order by e.id
+        limit @Take
+        """;
+
+    public static bool TryReadCursor(string? cursor, out long after)
+    {
+        var valid = Cursor.TryDecode<long>(cursor, out after);
+        return valid && after >= 0;
+    }
+
+    public static string CursorOf(long id) => Cursor.Encode(id);
+
+    public static async Task<List<FeedEvent>> ReadAsync(NpgsqlConnection connection, Guid projectId, long after, int take, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            Sql, new { ProjectId = projectId, After = after, Take = take }, cancellationToken: cancellationToken));
+        return rows.Select(r => new FeedEvent(CursorOf(r.Id), r.Type, r.OccurredAt, JsonColumn.Parse(r.Data)!.Value)).ToList();
+    }
+
+    /// <summary>The <c>limit + 1</c>'th row proves a next page; its cursor is the last item's id.</summary>
+    public static Page<FeedEvent> ToPage(List<FeedEvent> rows, int limit) =>
+        rows.Count <= limit ? new Page<FeedEvent>(rows, null) : new Page<FeedEvent>(rows.Take(limit).ToList(), rows[limit - 1].Id);
+
+    private sealed record Row(long Id, string Type, DateTime OccurredAt, string Data);
+}
+
+internal sealed class ReadChangeFeedEndpoint : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("projects/{projectId:guid}/events", async (Guid projectId, ISender sender, HttpContext context, CancellationToken cancellationToken, string? after, int? limit) =>
+            {
+                if (ChangeFeedStream.IsRequested(context.Request))
+                {
+                    return await ChangeFeedStream.RunAsync(context, sender, projectId, after, cancellationToken);
+                }
+
+                return (await sender.Send(new ReadChangeFeedQuery(projectId, after, limit ?? Cursor.DefaultLimit), cancellationToken))
+                    .Match(page => PageWithNextLink(page, context), ApiResults.Problem);
+            })
+            .WithTags("Activity")
+            .WithName("ReadChangeFeed")
+            .WithSummary("Every event of the project in commit order, oldest first, resumable from a cursor (viewer)")
+            .WithDescription(
+                "JSON: a page of events after `after` (each event's `id` is a cursor; `nextCursor` is set while more are waiting, " +
+                "and a client that has caught up resumes from the last event's id). With `Accept: text/event-stream` the response " +
+                "stays open as Server-Sent Events: first every event after `after` (or the `Last-Event-ID` header, which wins), then " +
+                "new ones as they commit, each with `id:` set to its cursor and `data:` the same JSON as a page item, and a " +
+                "`: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends.")
+            .RequireAuthorization()
+            .Produces<Page<FeedEvent>>(StatusCodes.Status200OK, "application/json", ChangeFeedStream.ContentType)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    /// <summary>Like <see cref="ApiResults.Page{T}"/>, but the feed's cursor parameter is <c>after</c>.</summary>
+    private static IResult PageWithNextLink(Page<FeedEvent> page, HttpContext context)
+    {
+        if (page.NextCursor is not null)
+        {
+            var request = context.Request;
+            var query = QueryString.Create(request.Query
+                .Where(q => !q.Key.Equals("after", StringComparison.OrdinalIgnoreCase))
+                .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
+                .Append(new KeyValuePair<string, string?>("after", page.NextCursor)));
+            context.Response.Headers.Append(HeaderNames.Link, $"<{UriHelper.BuildRelative(request.PathBase, request.Path, query)}>; rel=\"next\"");
+        }
+
+        return TypedResults.Ok(page);
+    }
+}

@@ -1,0 +1,69 @@
+using Dapper;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Orbit.Modules.Audit.Authorization;
+using Orbit.Modules.Audit.Entries;
+using Orbit.Shared.Data;
+using Orbit.Shared.Http;
+using Orbit.Shared.Paging;
+using Orbit.Shared.Results;
+
+namespace Orbit.Modules.Audit.Features.ListTaskActivity;
+
+internal sealed record ListTaskActivityQuery(string TaskRef, int Limit, string? Cursor) : IQuery<Result<Page<AuditEntryResponse>>>, ITaskActivityRequest;
+
+internal sealed class ListTaskActivityValidator : AbstractValidator<ListTaskActivityQuery>
+{
+    public ListTaskActivityValidator()
+    {
+        RuleFor(q => q.Limit).MustBeAPageLimit();
+        RuleFor(q => q.Cursor).MustBeACursorOf<ListTaskActivityQuery, long>();
+    }
+}
+
+internal sealed class ListTaskActivityHandler(IDbSession session) : IQueryHandler<ListTaskActivityQuery, Result<Page<AuditEntryResponse>>>
+{
+    // Oldest first, keyset on id, served by entries_by_task. Comments' events carry their task, so they are included.
+    private const string Sql = $"""
+        select {AuditEntryRow.Columns}
+        from audit.entries e
+        where e.task_id = @TaskId and e.id > @After
+        order by e.id
+        limit @Take
+        """;
+
+    public async ValueTask<Result<Page<AuditEntryResponse>>> Handle(ListTaskActivityQuery query, CancellationToken cancellationToken)
+    {
+        var task = await TaskReference.ResolveAsync(session, query.TaskRef, cancellationToken);
+        if (task is null)
+        {
+            return ActivityAccess.TaskNotFound;
+        }
+
+        Cursor.TryDecode<long>(query.Cursor, out var after);
+        var connection = await session.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<AuditEntryRow>(new CommandDefinition(
+            Sql, new { task.TaskId, After = after, Take = query.Limit + 1 }, cancellationToken: cancellationToken))).AsList();
+        return Cursor.ToPage(rows.Select(r => r.ToResponse()).ToList(), query.Limit, e => e.Id);
+    }
+}
+
+internal sealed class ListTaskActivityEndpoint : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("tasks/{idOrKey}/activity", async (string idOrKey, ISender sender, HttpContext context, CancellationToken cancellationToken, int? limit, string? cursor) =>
+                (await sender.Send(new ListTaskActivityQuery(idOrKey, limit ?? Cursor.DefaultLimit, cursor), cancellationToken))
+                    .Match(page => ApiResults.Page(page, context), ApiResults.Problem))
+            .WithTags("Activity")
+            .WithName("ListTaskActivity")
+            .WithSummary("A task's history, oldest first (viewer)")
+            .WithDescription("Every audited event of the task and its comments: who did it, which fields changed from what to what, " +
+                "and when. Rebuilt from the integration events, so it appears shortly after the change. Also for tasks since deleted.")
+            .RequireAuthorization()
+            .Produces<Page<AuditEntryResponse>>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}

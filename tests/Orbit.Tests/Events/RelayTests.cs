@@ -1,0 +1,226 @@
+using System.Net.Http.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orbit.Shared.Data;
+using Orbit.Shared.Events;
+using Orbit.Tests.Infrastructure;
+using Orbit.Tests.Tasks;
+
+namespace Orbit.Tests.Events;
+
+/// <summary>
+/// The outbox relay's promises, observed through a recording subscriber in hosts of their own: commit publishes,
+/// rollback does not, redelivery has no second effect, several relays handle each message once, and a poison message
+/// is parked without holding back the ones behind it.
+/// </summary>
+public sealed class RelayTests
+{
+    private string _database = "";
+    private OrbitApi _first = null!;
+    private OrbitApi _second = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _database = await TestPostgres.CreateDatabaseAsync("relay");
+        var settings = new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "3", ["Outbox:PollInterval"] = "00:00:00.100" };
+        _first = new OrbitApi(_database, settings, RecordingSubscriber.Register);
+        await _first.StartAsync();
+        await using (var connection = new NpgsqlConnection(_database))
+        {
+            await connection.ExecuteAsync("""
+                create schema if not exists relaytest;
+                create table if not exists relaytest.inbox (message_id uuid not null, consumer text not null, handled_at timestamptz not null default now(), primary key (message_id, consumer));
+                create table if not exists relaytest.handled (message_id uuid not null, type text not null, handled_at timestamptz not null default now());
+                """);
+        }
+
+        // A second host over the same database: two relays compete for the same outboxes.
+        _second = new OrbitApi(_database, settings, RecordingSubscriber.Register);
+        await _second.StartAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _second.DisposeAsync();
+        await _first.DisposeAsync();
+    }
+
+    private async Task<long> HandledAsync(Guid messageId)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        return await connection.ExecuteScalarAsync<long>("select count(*) from relaytest.handled where message_id = @messageId", new { messageId });
+    }
+
+    private async Task<Guid> TaskCreatedMessageAsync(string title)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        return await connection.ExecuteScalarAsync<Guid>(
+            "select id from tasks.outbox_messages where type = 'task.created' and payload->>'title' = @title", new { title });
+    }
+
+    private async Task<(Guid ProjectId, HttpClient Client)> ProjectAsync()
+    {
+        var team = await ProjectScenarios.CreateTeamAsync(_first);
+        return (team.Project.Id, team.ClientFor("owner"));
+    }
+
+    [Test]
+    public async Task A_committed_change_reaches_the_subscriber_exactly_once_across_two_relays()
+    {
+        var (projectId, client) = await ProjectAsync();
+        var titles = Enumerable.Range(0, 30).Select(i => $"relay-{Guid.NewGuid():N}-{i}").ToList();
+        await Task.WhenAll(titles.Select(title => TaskApi.CreateAsync(client, projectId, new { title })));
+
+        await using var connection = new NpgsqlConnection(_database);
+        var counts = await Eventually.Get(
+            async () => (await connection.QueryAsync<long>(
+                """
+                select count(h.message_id) from tasks.outbox_messages o
+                left join relaytest.handled h on h.message_id = o.id
+                where o.type = 'task.created' and o.payload->>'title' = any(@titles)
+                group by o.id
+                """, new { titles = titles.ToArray() })).ToList(),
+            c => c.Count == titles.Count && c.All(n => n >= 1),
+            "every task.created handled");
+
+        Assert.That(counts, Is.All.EqualTo(1L), "handled once each, though two relays ran");
+    }
+
+    [Test]
+    public async Task A_rolled_back_change_publishes_nothing()
+    {
+        var (projectId, client) = await ProjectAsync();
+        var title = $"rolled-back-{Guid.NewGuid():N}";
+        using var rejected = await client.PostAsJsonAsync($"/api/v1/projects/{projectId}/tasks", new { title, assigneeId = Guid.CreateVersion7() });
+        await Expect.ValidationError(rejected, "assigneeId");
+
+        Assert.That(await TaskCreatedMessageAsync(title), Is.EqualTo(Guid.Empty));
+    }
+
+    [Test]
+    public async Task A_message_redelivered_after_a_crash_between_handling_and_marking_has_no_second_effect()
+    {
+        var (projectId, client) = await ProjectAsync();
+        var title = $"crash-{Guid.NewGuid():N}";
+        await TaskApi.CreateAsync(client, projectId, new { title });
+        var messageId = await TaskCreatedMessageAsync(title);
+        await Eventually.True(async () => await HandledAsync(messageId) == 1, "first delivery");
+
+        // As if the relay died after the subscriber committed but before it marked the message processed.
+        await using (var connection = new NpgsqlConnection(_database))
+        {
+            await connection.ExecuteAsync("update tasks.outbox_messages set processed_at = null where id = @messageId; select pg_notify('orbit_outbox', 'tasks');", new { messageId });
+            await Eventually.True(
+                async () => await connection.ExecuteScalarAsync<bool>("select processed_at is not null from tasks.outbox_messages where id = @messageId", new { messageId }),
+                "the message to be relayed again");
+        }
+
+        Assert.That(await HandledAsync(messageId), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_poison_message_is_retried_then_parked_while_the_messages_behind_it_flow()
+    {
+        var (projectId, client) = await ProjectAsync();
+        var poison = $"poison-{Guid.NewGuid():N}";
+        var healthy = $"healthy-{Guid.NewGuid():N}";
+        await TaskApi.CreateAsync(client, projectId, new { title = poison });
+        await TaskApi.CreateAsync(client, projectId, new { title = healthy });
+        var poisonId = await TaskCreatedMessageAsync(poison);
+        var healthyId = await TaskCreatedMessageAsync(healthy);
+
+        await Eventually.True(async () => await HandledAsync(healthyId) == 1, "the healthy message behind the poison one");
+        await using var connection = new NpgsqlConnection(_database);
+        var parked = await Eventually.Get(
+            () => connection.QuerySingleAsync<(int Attempts, DateTime? DeadAt, string? LastError)>(
+                "select attempts, dead_at, last_error from tasks.outbox_messages where id = @poisonId", new { poisonId }),
+            m => m.DeadAt is not null,
+            "the poison message to be parked");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(parked.Attempts, Is.EqualTo(3));
+            Assert.That(parked.LastError, Does.Contain("poison"));
+        });
+        Assert.That(await HandledAsync(poisonId), Is.Zero, "a failed handling leaves no effect");
+
+        // The operator fixes the cause (here: the subscriber stops refusing) and replays it.
+        RecordingSubscriber.Forgive(poisonId);
+        using var admin = await _first.AdminClientAsync();
+        using var replay = await admin.PostAsync(new Uri($"/api/v1/admin/outbox/tasks/{poisonId}/replay", UriKind.Relative), null);
+        await Expect.Status(replay, System.Net.HttpStatusCode.Accepted);
+        await Eventually.True(async () => await HandledAsync(poisonId) == 1, "the replayed message to be handled");
+    }
+
+    [Test]
+    public async Task Dead_letters_are_listed_for_admins()
+    {
+        using var admin = await _first.AdminClientAsync();
+        using var response = await admin.GetAsync(new Uri("/api/v1/admin/outbox/tasks/dead-letters", UriKind.Relative));
+        await Expect.Status(response, System.Net.HttpStatusCode.OK);
+        using var unknown = await admin.GetAsync(new Uri("/api/v1/admin/outbox/nope/dead-letters", UriKind.Relative));
+        await Expect.Problem(unknown, System.Net.HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task An_event_version_the_consumer_does_not_know_is_parked_at_once()
+    {
+        var id = Guid.CreateVersion7();
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.ExecuteAsync("""
+            insert into tasks.outbox_messages (id, type, version, aggregate_id, payload, occurred_at)
+            values (@id, 'task.created', 99, @id, '{"title": "from the future"}', now());
+            select pg_notify('orbit_outbox', 'tasks');
+            """, new { id });
+
+        var parked = await Eventually.Get(
+            () => connection.QuerySingleAsync<(int Attempts, DateTime? DeadAt, string? LastError)>(
+                "select attempts, dead_at, last_error from tasks.outbox_messages where id = @id", new { id }),
+            m => m.DeadAt is not null,
+            "the unknown version to be parked");
+        Assert.That(parked.Attempts, Is.EqualTo(1));
+        Assert.That(parked.LastError, Does.Contain("v99"));
+    }
+
+    /// <summary>Records what it handles; refuses titles starting with "poison" and reads task.created strictly.</summary>
+    private sealed class RecordingSubscriber(IDbSession session) : IIntegrationEventSubscriber
+    {
+        private static readonly HashSet<Guid> Forgiven = [];
+
+        public static void Register(IServiceCollection services) => services.AddScoped<IIntegrationEventSubscriber, RecordingSubscriber>();
+
+        public static void Forgive(Guid messageId)
+        {
+            lock (Forgiven)
+            {
+                Forgiven.Add(messageId);
+            }
+        }
+
+        public string Consumer => "relay-test";
+
+        public string Schema => "relaytest";
+
+        public bool Accepts(string eventType) => eventType == "task.created";
+
+        public async Task HandleAsync(IntegrationMessage message, CancellationToken cancellationToken)
+        {
+            var created = message.Read<Orbit.Modules.Tasks.Contracts.TaskCreated>();
+            bool forgiven;
+            lock (Forgiven)
+            {
+                forgiven = Forgiven.Contains(message.Id);
+            }
+
+            var connection = await session.OpenAsync(cancellationToken);
+            await connection.ExecuteAsync("insert into relaytest.handled (message_id, type) values (@Id, @Type)", new { message.Id, message.Type });
+            if (created.Title.StartsWith("poison", StringComparison.Ordinal) && !forgiven)
+            {
+                throw new InvalidOperationException($"refusing {created.Title}");
+            }
+        }
+    }
+}
