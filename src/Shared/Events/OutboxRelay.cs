@@ -40,6 +40,7 @@ public sealed class OutboxRelay(
         "orbit.outbox.dead_letters", unit: "{message}", description: "Messages parked as dead, by publisher.");
 
     private readonly OutboxRelayOptions _options = options.Value;
+    private DateTime _lastProbe = DateTime.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,9 +57,11 @@ public sealed class OutboxRelay(
             {
                 // The round itself is not cancelled by shutdown: the batch in hand is finished, then the loop ends.
                 busy = await RelayOnceAsync(CancellationToken.None);
+                await ProbeBacklogAsync(stoppingToken);
             }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
             {
+                OutboxGauges.DatabaseReachable(false);
                 logger.LogWarning(exception, "Outbox relay round failed; retrying after the poll interval");
             }
 
@@ -246,6 +249,34 @@ public sealed class OutboxRelay(
             await unitOfWork.RollbackAsync(CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>Every few seconds: backlog size, oldest pending age and dead letters per publisher, for the gauges.</summary>
+    private async Task ProbeBacklogAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now - _lastProbe < TimeSpan.FromSeconds(5))
+        {
+            return;
+        }
+
+        _lastProbe = now;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        foreach (var publisher in await PublishersAsync(cancellationToken))
+        {
+            var backlog = await connection.QuerySingleAsync<(long Pending, double? OldestSeconds, long Dead)>(new CommandDefinition(
+                $"""
+                select count(*) filter (where processed_at is null and dead_at is null),
+                       extract(epoch from @Now - min(occurred_at) filter (where processed_at is null and dead_at is null))::float8,
+                       count(*) filter (where dead_at is not null)
+                from "{publisher}".outbox_messages
+                where processed_at is null
+                """,
+                new { Now = now }, cancellationToken: cancellationToken));
+            OutboxGauges.Set(publisher, backlog.Pending, backlog.OldestSeconds ?? 0, backlog.Dead);
+        }
+
+        OutboxGauges.DatabaseReachable(true);
     }
 
     private async Task<NpgsqlConnection?> OpenListenerAsync(CancellationToken cancellationToken)
