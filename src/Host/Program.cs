@@ -35,6 +35,9 @@ builder.AddOrbitTelemetry();
 
 var services = builder.Services;
 services.AddSingleton(TimeProvider.System);
+// On SIGTERM Kestrel stops accepting, in-flight requests and the relay's current batch finish, then the process
+// exits; whatever is still running after this long is abandoned (the outbox redelivers it on the next start).
+services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
 services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
 {
     context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
