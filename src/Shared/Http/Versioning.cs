@@ -48,8 +48,27 @@ public static class Versioning
         return TypedResults.Created(location, resource);
     }
 
-    /// <summary>Documents (in OpenAPI) that the endpoint honours <c>If-Match</c>.</summary>
-    public static RouteHandlerBuilder AcceptsIfMatch(this RouteHandlerBuilder builder) => builder.WithMetadata(new IfMatchMetadata());
+    private const string IfMatchItem = "orbit.if-match";
+
+    /// <summary>
+    /// The endpoint honours <c>If-Match</c>: a malformed header is answered 400 before the handler runs, the OpenAPI
+    /// description lists the header, and the handler reads the demanded version with <see cref="IfMatchVersion"/>.
+    /// </summary>
+    public static RouteHandlerBuilder AcceptsIfMatch(this RouteHandlerBuilder builder) =>
+        builder.WithMetadata(new IfMatchMetadata()).AddEndpointFilter(async (context, next) =>
+        {
+            var expected = ExpectedVersion(context.HttpContext.Request);
+            if (!expected.IsSuccess)
+            {
+                return ApiResults.Problem(expected.Error);
+            }
+
+            context.HttpContext.Items[IfMatchItem] = expected.Value;
+            return await next(context);
+        });
+
+    /// <summary>The version <c>If-Match</c> demanded on an endpoint declared with <see cref="AcceptsIfMatch"/>; null when none.</summary>
+    public static int? IfMatchVersion(HttpContext context) => context.Items[IfMatchItem] as int?;
 
     public sealed class IfMatchMetadata;
 

@@ -111,6 +111,26 @@ public sealed class UpdateTaskTests
         Assert.That(current.Version, Is.EqualTo(2));
     }
 
+    [TestCase("abc")]
+    [TestCase("W/\"1\"")]
+    [TestCase("\"-1\"")]
+    public async Task A_malformed_if_match_is_a_validation_error_and_changes_nothing(string ifMatch)
+    {
+        var team = await ProjectScenarios.CreateTeamAsync(Api);
+        var client = team.ClientFor("member");
+        var task = await TaskApi.CreateAsync(client, team.Project.Id);
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/tasks/{task.Key}")
+        {
+            Content = new StringContent("""{"title": "x"}""", System.Text.Encoding.UTF8, "application/merge-patch+json"),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+
+        using var response = await client.SendAsync(request);
+
+        await Expect.ValidationError(response, "If-Match");
+        Assert.That((await TaskApi.GetAsync(client, task.Key)).Version, Is.EqualTo(1));
+    }
+
     [Test]
     public async Task Parallel_patches_with_the_same_if_match_let_exactly_one_win()
     {

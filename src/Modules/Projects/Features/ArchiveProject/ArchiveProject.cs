@@ -75,13 +75,7 @@ internal sealed class ArchiveProjectEndpoint : IEndpoint
     public void Map(IEndpointRouteBuilder api) =>
         api.MapDelete("projects/{projectId:guid}", async (Guid projectId, ISender sender, HttpContext context, CancellationToken cancellationToken) =>
             {
-                var expected = Versioning.ExpectedVersion(context.Request);
-                if (!expected.IsSuccess)
-                {
-                    return ApiResults.Problem(expected.Error);
-                }
-
-                return (await sender.Send(new ArchiveProjectCommand(projectId, expected.Value), cancellationToken)).Match(
+                return (await sender.Send(new ArchiveProjectCommand(projectId, Versioning.IfMatchVersion(context)), cancellationToken)).Match(
                     _ => Results.NoContent(),
                     ApiResults.Problem);
             })

@@ -148,13 +148,7 @@ internal sealed class UpdateProjectEndpoint : IEndpoint
     public void Map(IEndpointRouteBuilder api) =>
         api.MapPatch("projects/{projectId:guid}", async (Guid projectId, UpdateProjectRequest request, ISender sender, HttpContext context, CancellationToken cancellationToken) =>
             {
-                var expected = Versioning.ExpectedVersion(context.Request);
-                if (!expected.IsSuccess)
-                {
-                    return ApiResults.Problem(expected.Error);
-                }
-
-                var command = new UpdateProjectCommand(projectId, request.HasName, request.Name, request.HasDescription, request.Description, expected.Value);
+                var command = new UpdateProjectCommand(projectId, request.HasName, request.Name, request.HasDescription, request.Description, Versioning.IfMatchVersion(context));
                 return (await sender.Send(command, cancellationToken)).Match(
                     project => Versioning.Ok(project, project.Version, context),
                     ApiResults.Problem);

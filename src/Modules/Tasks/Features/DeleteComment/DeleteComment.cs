@@ -64,13 +64,7 @@ internal sealed class DeleteCommentEndpoint : IEndpoint
     public void Map(IEndpointRouteBuilder api) =>
         api.MapDelete("comments/{commentId:guid}", async (Guid commentId, ICurrentUser user, ISender sender, HttpContext context, CancellationToken cancellationToken) =>
             {
-                var expected = Versioning.ExpectedVersion(context.Request);
-                if (!expected.IsSuccess)
-                {
-                    return ApiResults.Problem(expected.Error);
-                }
-
-                return (await sender.Send(new DeleteCommentCommand(commentId, user.Id, expected.Value), cancellationToken))
+                return (await sender.Send(new DeleteCommentCommand(commentId, user.Id, Versioning.IfMatchVersion(context)), cancellationToken))
                     .Match(_ => Results.NoContent(), ApiResults.Problem);
             })
             .WithTags("Comments")

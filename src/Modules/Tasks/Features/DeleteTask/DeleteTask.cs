@@ -59,13 +59,7 @@ internal sealed class DeleteTaskEndpoint : IEndpoint
     public void Map(IEndpointRouteBuilder api) =>
         api.MapDelete("tasks/{idOrKey}", async (string idOrKey, ICurrentUser user, ISender sender, HttpContext context, CancellationToken cancellationToken) =>
             {
-                var expected = Versioning.ExpectedVersion(context.Request);
-                if (!expected.IsSuccess)
-                {
-                    return ApiResults.Problem(expected.Error);
-                }
-
-                return (await sender.Send(new DeleteTaskCommand(idOrKey, user.Id, expected.Value), cancellationToken))
+                return (await sender.Send(new DeleteTaskCommand(idOrKey, user.Id, Versioning.IfMatchVersion(context)), cancellationToken))
                     .Match(_ => Results.NoContent(), ApiResults.Problem);
             })
             .WithTags("Tasks")

@@ -78,13 +78,7 @@ internal sealed class EditCommentEndpoint : IEndpoint
     public void Map(IEndpointRouteBuilder api) =>
         api.MapPatch("comments/{commentId:guid}", async (Guid commentId, EditCommentRequest request, ICurrentUser user, ISender sender, HttpContext context, CancellationToken cancellationToken) =>
             {
-                var expected = Versioning.ExpectedVersion(context.Request);
-                if (!expected.IsSuccess)
-                {
-                    return ApiResults.Problem(expected.Error);
-                }
-
-                return (await sender.Send(new EditCommentCommand(commentId, user.Id, expected.Value, request.Body), cancellationToken))
+                return (await sender.Send(new EditCommentCommand(commentId, user.Id, Versioning.IfMatchVersion(context), request.Body), cancellationToken))
                     .Match(comment => Versioning.Ok(comment, comment.Version, context), ApiResults.Problem);
             })
             .WithTags("Comments")

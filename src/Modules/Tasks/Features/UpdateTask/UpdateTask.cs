@@ -177,19 +177,13 @@ internal sealed class UpdateTaskEndpoint : IEndpoint
     public void Map(IEndpointRouteBuilder api) =>
         api.MapPatch("tasks/{idOrKey}", async (string idOrKey, JsonElement body, ICurrentUser user, ISender sender, HttpContext context, CancellationToken cancellationToken) =>
             {
-                var expected = Versioning.ExpectedVersion(context.Request);
-                if (!expected.IsSuccess)
-                {
-                    return ApiResults.Problem(expected.Error);
-                }
-
                 var patch = TaskPatch.Parse(body);
                 if (!patch.IsSuccess)
                 {
                     return ApiResults.Problem(patch.Error);
                 }
 
-                return (await sender.Send(new UpdateTaskCommand(idOrKey, user.Id, expected.Value, patch.Value), cancellationToken))
+                return (await sender.Send(new UpdateTaskCommand(idOrKey, user.Id, Versioning.IfMatchVersion(context), patch.Value), cancellationToken))
                     .Match(task => Versioning.Ok(task, task.Version, context), ApiResults.Problem);
             })
             .WithTags("Tasks")
