@@ -5,7 +5,8 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 
 # Restore from the project files alone, so the package layer is reused until a project file or a package version
-# changes. Every project the host references transitively needs its line here (a new module adds two).
+# changes. Every project the host references transitively needs its line here (a new module adds one, or two with
+# a .Contracts project).
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/Host/Host.csproj src/Host/
 COPY src/Shared/Shared.csproj src/Shared/
@@ -15,6 +16,8 @@ COPY src/Modules/Projects/Projects.csproj src/Modules/Projects/
 COPY src/Modules/Projects.Contracts/Projects.Contracts.csproj src/Modules/Projects.Contracts/
 COPY src/Modules/Tasks/Tasks.csproj src/Modules/Tasks/
 COPY src/Modules/Tasks.Contracts/Tasks.Contracts.csproj src/Modules/Tasks.Contracts/
+COPY src/Modules/Audit/Audit.csproj src/Modules/Audit/
+COPY src/Modules/Notifications/Notifications.csproj src/Modules/Notifications/
 # Only the host: restoring App.sln would also need the test projects, which are not in the build context.
 RUN dotnet restore src/Host/Host.csproj
 

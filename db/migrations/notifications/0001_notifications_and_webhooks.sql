@@ -81,7 +81,7 @@ create table notifications.webhook_deliveries (
 
 -- Serves GET /webhooks/{id}/deliveries (newest first: keyset on id descending within the webhook).
 create index webhook_deliveries_by_webhook on notifications.webhook_deliveries (webhook_id, id desc);
--- Serves the dispatcher's claim of due deliveries, and marking a disabled webhook's pending ones failed.
+-- Serves the dispatcher's claim of due deliveries (oldest due first).
 create index webhook_deliveries_due on notifications.webhook_deliveries (next_attempt_at) where status = 'pending';
 
 -- Every attempt of a delivery, for the delivery log.

@@ -48,7 +48,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return receiver;
     }
 
-    private async Task<IResult> ReceiveAsync(HttpContext context)
+    private async Task ReceiveAsync(HttpContext context)
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
@@ -56,7 +56,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var headers = context.Request.Headers;
         _received.Enqueue(new ReceivedWebhook(
             headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"], headers["X-Orbit-Event"], context.Request.ContentType, body, answer));
-        return answer == StatusCodes.Status204NoContent ? Results.NoContent() : Results.Text("receiver is down", statusCode: answer);
+        context.Response.StatusCode = answer;
+        if (answer != StatusCodes.Status204NoContent)
+        {
+            await context.Response.WriteAsync("receiver is down");
+        }
     }
 
     /// <summary>

@@ -15,10 +15,11 @@ internal sealed class WebhookEventSubscriber(
     IDbSession session, IUnitOfWork unitOfWork, WebhookDispatchSignal signal, IOptions<WebhookOptions> options, TimeProvider clock)
     : IIntegrationEventSubscriber
 {
-    // Served by webhooks_by_project; a project has a handful of webhooks.
+    // Served by webhooks_by_project; a project has a handful of webhooks. A webhook gets the events that happened
+    // once it existed, not older ones the relay happens to hand over after it was registered.
     private const string MatchingSql = """
         select id from notifications.webhooks
-        where project_id = @ProjectId and disabled_at is null and (@Type = any(events) or '*' = any(events))
+        where project_id = @ProjectId and disabled_at is null and created_at <= @OccurredAt and (@Type = any(events) or '*' = any(events))
         """;
 
     private const string InsertSql = """
@@ -40,7 +41,7 @@ internal sealed class WebhookEventSubscriber(
         var projectId = WebhookEventTypes.ProjectIdOf(message);
         var connection = await session.OpenAsync(cancellationToken);
         var webhooks = (await connection.QueryAsync<Guid>(new CommandDefinition(
-            MatchingSql, new { ProjectId = projectId, message.Type }, cancellationToken: cancellationToken))).AsList();
+            MatchingSql, new { ProjectId = projectId, message.Type, OccurredAt = message.OccurredAt.UtcDateTime }, cancellationToken: cancellationToken))).AsList();
         if (webhooks.Count == 0)
         {
             return;

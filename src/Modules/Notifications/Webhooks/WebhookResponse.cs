@@ -13,11 +13,36 @@ internal sealed record WebhookResponse(
     DateTime? DisabledAt,
     DateTime? FailingSince)
 {
-    /// <summary>The columns of <see cref="WebhookResponse"/> in constructor order, from <c>notifications.webhooks</c> aliased <c>w</c>.</summary>
+    public static string LocationOf(Guid webhookId) => $"/api/v1/webhooks/{webhookId}";
+}
+
+/// <summary>
+/// A <c>notifications.webhooks</c> row as read for the API. A class with setters rather than a record: Dapper reports
+/// <c>text[]</c> as <see cref="Array"/> and so finds no constructor taking <c>string[]</c>.
+/// </summary>
+internal sealed class WebhookRow
+{
+    /// <summary>The columns of <see cref="WebhookRow"/>, from <c>notifications.webhooks</c> aliased <c>w</c>.</summary>
     public const string Columns = """
         w.id as Id, w.project_id as ProjectId, w.url as Url, w.events as Events, w.created_by as CreatedBy, w.created_at as CreatedAt,
         w.disabled_at as DisabledAt, w.failing_since as FailingSince
         """;
 
-    public static string LocationOf(Guid webhookId) => $"/api/v1/webhooks/{webhookId}";
+    public Guid Id { get; init; }
+
+    public Guid ProjectId { get; init; }
+
+    public string Url { get; init; } = "";
+
+    public string[] Events { get; init; } = [];
+
+    public Guid CreatedBy { get; init; }
+
+    public DateTime CreatedAt { get; init; }
+
+    public DateTime? DisabledAt { get; init; }
+
+    public DateTime? FailingSince { get; init; }
+
+    public WebhookResponse ToResponse() => new(Id, ProjectId, Url, Events, CreatedBy, CreatedAt, DisabledAt, FailingSince);
 }

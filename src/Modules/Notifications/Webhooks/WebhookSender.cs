@@ -88,14 +88,17 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<Webhook
         return buffer.ToArray();
     }
 
+    // IPv6 literals come bracketed ([::1]); IPv4 ones in any spelling (0x7f000001) come normalized by Uri.
+    private static string HostOf(Uri url) => url.IdnHost.Trim('[', ']');
+
     private static async Task<IPAddress[]> ResolveAsync(Uri url, CancellationToken cancellationToken)
     {
-        if (IPAddress.TryParse(url.IdnHost, out var literal))
+        if (IPAddress.TryParse(HostOf(url), out var literal))
         {
             return [literal];
         }
 
-        var addresses = await Dns.GetHostAddressesAsync(url.IdnHost, cancellationToken);
+        var addresses = await Dns.GetHostAddressesAsync(HostOf(url), cancellationToken);
         return addresses.Length > 0 ? addresses : throw new HttpRequestException($"{url.Host} resolves to no address.");
     }
 
@@ -106,7 +109,7 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<Webhook
         {
             if (NetworkGuard.RefusalOf(address) is { } kind)
             {
-                var target = IPAddress.TryParse(url.IdnHost, out _) ? $"{address}" : $"{url.Host} resolves to {address}, which";
+                var target = IPAddress.TryParse(HostOf(url), out _) ? $"{address}" : $"{url.Host} resolves to {address}, which";
                 return $"Refused: {target} is a {kind} address. Webhooks may not target internal networks unless Webhooks:AllowPrivateNetworks is set.";
             }
         }

@@ -4,6 +4,7 @@ using Mediator;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
@@ -49,7 +50,7 @@ internal static class ChangeFeedStream
         {
             if (!ChangeFeedReader.TryReadCursor(lastEventId, out _))
             {
-                return ApiResults.Problem(Error.Validation("Last-Event-ID", "Last-Event-ID is not a cursor this feed issued (use an event's id)."));
+                return Problem(context, Error.Validation("Last-Event-ID", "Last-Event-ID is not a cursor this feed issued (use an event's id)."));
             }
 
             after = lastEventId;
@@ -58,7 +59,7 @@ internal static class ChangeFeedStream
         var first = await sender.Send(new ReadChangeFeedQuery(projectId, after, Batch), cancellationToken);
         if (!first.IsSuccess)
         {
-            return ApiResults.Problem(first.Error);
+            return Problem(context, first.Error);
         }
 
         var services = context.RequestServices;
@@ -90,8 +91,25 @@ internal static class ChangeFeedStream
         catch (IOException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            // The response has started, so no problem document can follow: end the stream, and the client reconnects
+            // with Last-Event-ID after the retry delay, losing nothing.
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ChangeFeedStream))
+                .LogWarning(exception, "Change feed stream of project {ProjectId} ended: database unavailable", projectId);
+        }
 
         return Results.Empty;
+    }
+
+    /// <summary>
+    /// A refusal before the stream starts is an ordinary problem document. The problem writer serves only what the
+    /// request accepts, and an EventSource accepts only text/event-stream: say JSON is fine for the error.
+    /// </summary>
+    private static IResult Problem(HttpContext context, Error error)
+    {
+        context.Request.Headers.Accept = "application/problem+json";
+        return ApiResults.Problem(error);
     }
 
     private static async Task FollowAsync(

@@ -21,13 +21,13 @@ internal sealed record GetWebhookQuery(Guid WebhookId) : IQuery<Result<WebhookRe
 
 internal sealed class GetWebhookHandler(IDbSession session) : IQueryHandler<GetWebhookQuery, Result<WebhookResponse>>
 {
-    private const string Sql = $"select {WebhookResponse.Columns} from notifications.webhooks w where w.id = @WebhookId";
+    private const string Sql = $"select {WebhookRow.Columns} from notifications.webhooks w where w.id = @WebhookId";
 
     public async ValueTask<Result<WebhookResponse>> Handle(GetWebhookQuery query, CancellationToken cancellationToken)
     {
         var connection = await session.OpenAsync(cancellationToken);
-        var webhook = await connection.QuerySingleOrDefaultAsync<WebhookResponse>(new CommandDefinition(Sql, new { query.WebhookId }, cancellationToken: cancellationToken));
-        return webhook is null ? WebhookAccess.WebhookNotFound : webhook;
+        var webhook = await connection.QuerySingleOrDefaultAsync<WebhookRow>(new CommandDefinition(Sql, new { query.WebhookId }, cancellationToken: cancellationToken));
+        return webhook is null ? WebhookAccess.WebhookNotFound : webhook.ToResponse();
     }
 }
 

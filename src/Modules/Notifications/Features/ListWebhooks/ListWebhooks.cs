@@ -34,7 +34,7 @@ internal sealed class ListWebhooksHandler(IDbSession session) : IQueryHandler<Li
 {
     // Oldest first, keyset on id (UUIDv7), served by webhooks_by_project.
     private const string Sql = $"""
-        select {WebhookResponse.Columns}
+        select {WebhookRow.Columns}
         from notifications.webhooks w
         where w.project_id = @ProjectId and (@After::uuid is null or w.id > @After)
         order by w.id
@@ -45,8 +45,8 @@ internal sealed class ListWebhooksHandler(IDbSession session) : IQueryHandler<Li
     {
         Cursor.TryDecode<Guid?>(query.Cursor, out var after);
         var connection = await session.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<WebhookResponse>(new CommandDefinition(
-            Sql, new { query.ProjectId, After = after, Take = query.Limit + 1 }, cancellationToken: cancellationToken))).AsList();
+        var rows = (await connection.QueryAsync<WebhookRow>(new CommandDefinition(
+            Sql, new { query.ProjectId, After = after, Take = query.Limit + 1 }, cancellationToken: cancellationToken))).Select(r => r.ToResponse()).ToList();
         return Cursor.ToPage(rows, query.Limit, w => w.Id);
     }
 }

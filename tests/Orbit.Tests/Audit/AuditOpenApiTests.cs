@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Orbit.Tests.Infrastructure;
+
+namespace Orbit.Tests.Audit;
+
+public sealed class AuditOpenApiTests
+{
+    [Test]
+    public async Task The_openapi_document_describes_every_audit_endpoint()
+    {
+        using var client = TestPostgres.Api.CreateClient();
+        var document = JsonDocument.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative))).RootElement;
+        var paths = document.GetProperty("paths");
+
+        var operations = new (string Path, string OperationId, string Tag, string Order)[]
+        {
+            ("/api/v1/tasks/{idOrKey}/activity", "ListTaskActivity", "Activity", "oldest first"),
+            ("/api/v1/projects/{projectId}/activity", "ListProjectActivity", "Activity", "newest first"),
+            ("/api/v1/projects/{projectId}/events", "ReadChangeFeed", "Activity", "oldest first"),
+            ("/api/v1/admin/audit", "ListAuditEntries", "Administration", "newest first"),
+            ("/api/v1/admin/audit/verify", "VerifyAuditChain", "Administration", ""),
+        };
+        foreach (var (path, operationId, tag, order) in operations)
+        {
+            var operation = paths.GetProperty(path).GetProperty("get");
+            Assert.Multiple(() =>
+            {
+                Assert.That(operation.GetProperty("operationId").GetString(), Is.EqualTo(operationId));
+                Assert.That(operation.GetProperty("tags")[0].GetString(), Is.EqualTo(tag));
+                Assert.That(operation.GetProperty("summary").GetString(), Does.Contain(order), "the summary says which order the list is in");
+                Assert.That(operation.GetProperty("security").GetArrayLength(), Is.EqualTo(1), $"{operationId} requires authentication");
+                Assert.That(operation.GetProperty("responses").TryGetProperty("401", out _), Is.True);
+            });
+        }
+
+        var feed = paths.GetProperty("/api/v1/projects/{projectId}/events").GetProperty("get");
+        var feedContent = feed.GetProperty("responses").GetProperty("200").GetProperty("content");
+        Assert.That(feedContent.EnumerateObject().Select(c => c.Name), Is.SupersetOf(new[] { "application/json", "text/event-stream" }));
+        Assert.That(feed.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()), Does.Contain("after"));
+        var audit = paths.GetProperty("/api/v1/admin/audit").GetProperty("get");
+        Assert.That(audit.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()),
+            Is.SupersetOf(new[] { "actorId", "action", "entityType", "entityId", "from", "to", "limit", "cursor" }));
+        Assert.That(audit.GetProperty("responses").TryGetProperty("403", out _), Is.True);
+    }
+}
