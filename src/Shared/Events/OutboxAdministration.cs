@@ -20,13 +20,28 @@ public static class OutboxAdministration
 {
     public static IEndpointRouteBuilder MapOutboxAdministration(this IEndpointRouteBuilder api, IEnumerable<IModule> modules)
     {
-        var publishers = modules.Select(m => m.Schema).ToHashSet(StringComparer.Ordinal);
+        // Publishers are the modules that have an outbox; the list is read once, after migrations have created it.
+        var schemas = modules.Select(m => m.Schema).ToArray();
+        HashSet<string>? known = null;
+        async Task<bool> IsPublisherAsync(NpgsqlDataSource dataSource, string publisher, CancellationToken cancellationToken)
+        {
+            if (known is null)
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                known = (await connection.QueryAsync<string>(new CommandDefinition(
+                    "select table_schema from information_schema.tables where table_name = 'outbox_messages' and table_schema = any(@Schemas)",
+                    new { Schemas = schemas }, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+            }
+
+            return known.Contains(publisher);
+        }
+
         var group = api.MapGroup("admin/outbox/{publisher}").WithTags("Administration").RequireAuthorization(OrbitPolicies.Admin);
 
         group.MapGet("dead-letters", async (string publisher, NpgsqlDataSource dataSource, HttpContext context, int? limit, string? cursor) =>
             {
                 var take = limit ?? Cursor.DefaultLimit;
-                if (!publishers.Contains(publisher))
+                if (!await IsPublisherAsync(dataSource, publisher, context.RequestAborted))
                 {
                     return ApiResults.Problem(UnknownPublisher);
                 }
@@ -58,7 +73,7 @@ public static class OutboxAdministration
 
         group.MapPost("{messageId:guid}/replay", async (string publisher, Guid messageId, NpgsqlDataSource dataSource, HttpContext context) =>
             {
-                if (!publishers.Contains(publisher))
+                if (!await IsPublisherAsync(dataSource, publisher, context.RequestAborted))
                 {
                     return ApiResults.Problem(UnknownPublisher);
                 }

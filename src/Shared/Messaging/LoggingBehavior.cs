@@ -42,7 +42,12 @@ public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior
 
             return response;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = "cancelled";
+            throw;
+        }
+        catch (Exception exception)
         {
             outcome = "exception";
             activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);

@@ -12,10 +12,16 @@ public static class OrbitTelemetry
 
     public static readonly Meter Meter = new(Name);
 
-    internal static readonly Histogram<double> MediatorRequestDuration = Meter.CreateHistogram<double>(
+    // Seconds-scale buckets (the SDK's defaults are for milliseconds and would put every request in the first one).
+    internal static readonly Histogram<double> MediatorRequestDuration = Meter.CreateHistogram(
         "orbit.mediator.request.duration",
         unit: "s",
-        description: "Time taken by a mediator request through the whole pipeline.");
+        description: "Time taken by a mediator request through the whole pipeline.",
+        tags: null,
+        advice: new InstrumentAdvice<double>
+        {
+            HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+        });
 
     /// <summary><c>Orbit.Modules.Identity</c> → <c>Identity</c>; anything else keeps its assembly name.</summary>
     public static string ModuleOf(Type messageType)

@@ -12,7 +12,9 @@ namespace Orbit.Modules.Identity.UserDirectory;
 /// </summary>
 internal sealed class UserDirectory(IDbSession session, HybridCache cache) : IUserDirectory
 {
-    private static readonly HybridCacheEntryOptions Lifetime = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromSeconds(30) };
+    // Display names never change and the disabled flag here is informational (authentication re-reads the row), so a
+    // minute of staleness on other instances is harmless.
+    private static readonly HybridCacheEntryOptions Lifetime = new() { Expiration = TimeSpan.FromMinutes(1), LocalCacheExpiration = TimeSpan.FromSeconds(30) };
 
     private const string Sql = """
         select id as Id, display_name as DisplayName, is_disabled as IsDisabled
