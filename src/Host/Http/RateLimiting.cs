@@ -65,16 +65,11 @@ internal static class RateLimiting
                 var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "unknown";
                 Rejections.Add(1, new KeyValuePair<string, object?>("orbit.rate_limit.policy", policy));
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
-                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                await ApiResults.WriteProblemAsync(context, new Microsoft.AspNetCore.Mvc.ProblemDetails
                 {
-                    HttpContext = context,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Detail = "Too many requests. Wait for the number of seconds in Retry-After.",
-                    },
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Detail = "Too many requests. Wait for the number of seconds in Retry-After.",
                 });
             };
         });

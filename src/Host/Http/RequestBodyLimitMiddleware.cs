@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Mvc;
+using Orbit.Shared.Http;
+
 namespace Orbit.Host.Http;
 
 /// <summary>
@@ -8,19 +11,14 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next)
 {
     public const long MaxBodyBytes = 1024 * 1024;
 
-    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
+    public async Task InvokeAsync(HttpContext context)
     {
         if (context.Request.ContentLength > MaxBodyBytes)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await problems.WriteAsync(new ProblemDetailsContext
+            await ApiResults.WriteProblemAsync(context, new ProblemDetails
             {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status413PayloadTooLarge,
-                    Detail = $"The request body is larger than {MaxBodyBytes} bytes.",
-                },
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Detail = $"The request body is larger than {MaxBodyBytes} bytes.",
             });
             return;
         }

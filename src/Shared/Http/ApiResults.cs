@@ -30,6 +30,32 @@ public static class ApiResults
         return TypedResults.Ok(page);
     }
 
+    /// <summary>
+    /// Writes a problem document through the host's problem details service (which adds traceId and instance). That
+    /// service declines when the request's Accept excludes JSON (an EventSource sends only text/event-stream); the
+    /// answer is then written as application/problem+json anyway, since a client is owed the reason for an error.
+    /// </summary>
+    public static async Task WriteProblemAsync(HttpContext httpContext, ProblemDetails problem)
+    {
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        var writer = httpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+        var accept = httpContext.Request.Headers.Accept;
+        if (await writer.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem }))
+        {
+            return;
+        }
+
+        httpContext.Request.Headers.Accept = "application/problem+json";
+        try
+        {
+            await writer.WriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
+        }
+        finally
+        {
+            httpContext.Request.Headers.Accept = accept;
+        }
+    }
+
     public static int StatusCodeOf(ErrorType type) => type switch
     {
         ErrorType.Validation => StatusCodes.Status400BadRequest,
@@ -63,9 +89,7 @@ public static class ApiResults
                 httpContext.Response.Headers.WWWAuthenticate = new StringValues("Bearer");
             }
 
-            httpContext.Response.StatusCode = status;
-            var writer = httpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
-            await writer.WriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
+            await WriteProblemAsync(httpContext, problem);
         }
     }
 }

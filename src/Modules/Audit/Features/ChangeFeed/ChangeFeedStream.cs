@@ -4,6 +4,7 @@ using Mediator;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -78,6 +79,12 @@ internal static class ChangeFeedStream
 
         var writer = new EventWriter(response, services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
         ChangeFeedReader.TryReadCursor(after, out var position);
+
+        // A stream also ends when the host begins to stop, so it cannot hold up a graceful shutdown; the client
+        // reconnects (to another instance) with Last-Event-ID and loses nothing.
+        using var streaming = CancellationTokenSource.CreateLinkedTokenSource(
+            cancellationToken, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        cancellationToken = streaming.Token;
         try
         {
             await writer.WriteRetryAsync(cancellationToken);
@@ -102,15 +109,8 @@ internal static class ChangeFeedStream
         return Results.Empty;
     }
 
-    /// <summary>
-    /// A refusal before the stream starts is an ordinary problem document. The problem writer serves only what the
-    /// request accepts, and an EventSource accepts only text/event-stream: say JSON is fine for the error.
-    /// </summary>
-    private static IResult Problem(HttpContext context, Error error)
-    {
-        context.Request.Headers.Accept = "application/problem+json";
-        return ApiResults.Problem(error);
-    }
+    /// <summary>A refusal before the stream starts is an ordinary problem document (ApiResults writes it as JSON even to an EventSource).</summary>
+    private static IResult Problem(HttpContext context, Error error) => ApiResults.Problem(error);
 
     private static async Task FollowAsync(
         IServiceProvider services, EventWriter writer, Guid projectId, Guid userId, long position, bool full, CancellationToken cancellationToken)
