@@ -10,6 +10,7 @@ using Orbit.Host.OpenApi;
 using Orbit.Host.Telemetry;
 using Orbit.Host.Caching;
 using Orbit.Shared.Authorization;
+using Orbit.Shared.Data;
 using Orbit.Shared.Data.Migrations;
 using Orbit.Shared.Events;
 using Orbit.Shared.Http;
@@ -81,6 +82,9 @@ foreach (var module in OrbitModules.All)
 
 services.AddOptions<OutboxRelayOptions>().BindConfiguration(OutboxRelayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 services.AddHostedService<OutboxRelay>();
+services.AddOptions<HousekeepingOptions>().BindConfiguration(HousekeepingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+services.AddSingleton<Housekeeping>();
+services.AddHostedService(sp => sp.GetRequiredService<Housekeeping>());
 
 services.AddAuthorizationBuilder()
     .AddPolicy(OrbitPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(OrbitClaims.AdminRole));

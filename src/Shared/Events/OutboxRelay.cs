@@ -49,26 +49,52 @@ public sealed class OutboxRelay(
             return;
         }
 
-        await using var listener = await OpenListenerAsync(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
+        NpgsqlConnection? listener = null;
+        try
         {
-            var busy = false;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                // The round itself is not cancelled by shutdown: the batch in hand is finished, then the loop ends.
-                busy = await RelayOnceAsync(CancellationToken.None);
-                await ProbeBacklogAsync(stoppingToken);
-            }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                OutboxGauges.DatabaseReachable(false);
-                logger.LogWarning(exception, "Outbox relay round failed; retrying after the poll interval");
-            }
+                // (Re)open the LISTEN connection whenever it is missing or broken (database restart, failover).
+                if (listener is not { State: System.Data.ConnectionState.Open })
+                {
+                    if (listener is not null)
+                    {
+                        await listener.DisposeAsync();
+                    }
 
-            if (!busy)
-            {
-                await WaitForWorkAsync(listener, stoppingToken);
+                    listener = await OpenListenerAsync(stoppingToken);
+                }
+
+                await RunRoundAsync(listener, stoppingToken);
             }
+        }
+        finally
+        {
+            if (listener is not null)
+            {
+                await listener.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task RunRoundAsync(NpgsqlConnection? listener, CancellationToken stoppingToken)
+    {
+        var busy = false;
+        try
+        {
+            // The round itself is not cancelled by shutdown: the batch in hand is finished, then the loop ends.
+            busy = await RelayOnceAsync(CancellationToken.None);
+            await ProbeBacklogAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            OutboxGauges.DatabaseReachable(false);
+            logger.LogWarning(exception, "Outbox relay round failed; retrying after the poll interval");
+        }
+
+        if (!busy)
+        {
+            await WaitForWorkAsync(listener, stoppingToken);
         }
     }
 
@@ -290,8 +316,8 @@ public sealed class OutboxRelay(
         }
         catch (NpgsqlException exception)
         {
-            // Without the listener the relay still works, at the pace of the poll interval.
-            logger.LogWarning(exception, "Could not LISTEN for outbox notifications; relying on polling");
+            // Without the listener the relay still works, at the pace of the poll interval; the next round retries.
+            logger.LogDebug(exception, "Could not LISTEN for outbox notifications; relying on polling");
             return null;
         }
     }
