@@ -25,7 +25,7 @@ public sealed class TelemetryTests
     public async Task StartAsync()
     {
         _database = await TestPostgres.CreateDatabaseAsync("telemetry");
-        _api = new OrbitApi(_database, services: services =>
+        _api = new OrbitApi(_database, new Dictionary<string, string?> { ["Logging:LogLevel:Orbit.Host.Http.RequestLoggingMiddleware"] = "Debug" }, services: services =>
         {
             services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans));
             services.AddSingleton<ILoggerProvider>(_logs);
@@ -112,6 +112,23 @@ public sealed class TelemetryTests
             l => l is not null,
             "the mediator's log line for the failed sign-in");
         Assert.That(line!.Scopes, Does.Contain("CorrelationId=corr-123"));
+    }
+
+    [Test]
+    public async Task Each_request_is_logged_once_with_its_route_template_and_never_its_query_string()
+    {
+        var marker = "query-secret-" + Guid.NewGuid().ToString("N");
+        using var client = _api.CreateClient();
+        using (await client.GetAsync(new Uri($"/api/v1/tasks/ABC-1?token={marker}", UriKind.Relative)))
+        {
+        }
+
+        var line = await Eventually.Get(
+            () => Task.FromResult(_logs.Lines.FirstOrDefault(l => l.Category.EndsWith("RequestLoggingMiddleware", StringComparison.Ordinal) && l.Message.Contains("/api/v1/tasks/{idOrKey}", StringComparison.Ordinal))),
+            l => l is not null,
+            "the request's log line");
+        Assert.That(line!.Message, Does.Contain("GET").And.Contain("401"));
+        Assert.That(_logs.Lines.Select(l => l.Message + l.Scopes), Has.None.Contains(marker));
     }
 
     [Test]
