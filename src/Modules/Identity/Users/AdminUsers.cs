@@ -1,18 +1,26 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Http;
+using Dapper;
+using Npgsql;
 using Orbit.Shared.Results;
 
 namespace Orbit.Modules.Identity.Users;
 
-/// <summary>What the admin user features answer alike.</summary>
+/// <summary>What the admin user features share.</summary>
 internal static class AdminUsers
 {
     public static readonly Error NotFound = Error.NotFound("identity.user_not_found", "There is no user with this id.");
 
-    /// <summary>200 with the user and its version as a strong ETag.</summary>
-    public static IResult Ok(AdminUserResponse user, HttpContext context)
+    public static readonly Error LastAdmin = Error.Conflict("identity.last_admin", "This is the last active admin; make another admin first.");
+
+    // Locks every active admin row: two admins demoting or disabling each other at once must not leave the system
+    // with none, so the second waits for the first and then sees the result.
+    private const string LockAdminsSql = """
+        select id from identity.users where 'admin' = any(roles) and not is_disabled order by id for update
+        """;
+
+    /// <summary>Whether <paramref name="userId"/> is the only active admin, holding the admin rows' locks for the transaction.</summary>
+    public static async Task<bool> IsLastActiveAdminAsync(NpgsqlConnection connection, Guid userId, CancellationToken cancellationToken)
     {
-        context.Response.Headers.ETag = $"\"{user.Version.ToString(CultureInfo.InvariantCulture)}\"";
-        return Results.Ok(user);
+        var admins = (await connection.QueryAsync<Guid>(new CommandDefinition(LockAdminsSql, cancellationToken: cancellationToken))).AsList();
+        return admins.Count == 1 && admins[0] == userId;
     }
 }

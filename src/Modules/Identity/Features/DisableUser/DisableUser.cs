@@ -20,10 +20,6 @@ internal sealed record DisableUserCommand(Guid ActorId, Guid UserId) : ICommand<
 
 internal sealed class DisableUserHandler(IDbSession session, IUnitOfWork unitOfWork, HybridCache cache, TimeProvider clock) : ICommandHandler<DisableUserCommand, Result<AdminUserResponse>>
 {
-    private const string LockAdminsSql = """
-        select id from identity.users where 'admin' = any(roles) and not is_disabled order by id for update
-        """;
-
     private const string DisableSql = $"""
         update identity.users
         set is_disabled = true, updated_at = @Now, version = version + case when is_disabled then 0 else 1 end
@@ -44,10 +40,9 @@ internal sealed class DisableUserHandler(IDbSession session, IUnitOfWork unitOfW
 
         var now = clock.GetUtcNow().UtcDateTime;
         var connection = await session.OpenAsync(cancellationToken);
-        var admins = (await connection.QueryAsync<Guid>(new CommandDefinition(LockAdminsSql, cancellationToken: cancellationToken))).AsList();
-        if (admins.Count == 1 && admins[0] == command.UserId)
+        if (await AdminUsers.IsLastActiveAdminAsync(connection, command.UserId, cancellationToken))
         {
-            return Error.Conflict("identity.last_admin", "This is the last active admin; make another admin first.");
+            return AdminUsers.LastAdmin;
         }
 
         var user = await connection.QuerySingleOrDefaultAsync<AdminUserResponse>(new CommandDefinition(
@@ -95,7 +90,7 @@ internal sealed class DisableUserEndpoints : IEndpoint
     public void Map(IEndpointRouteBuilder api)
     {
         api.MapPost("admin/users/{id:guid}/disable", async (Guid id, ICurrentUser actor, ISender sender, HttpContext context, CancellationToken cancellationToken) =>
-                (await sender.Send(new DisableUserCommand(actor.Id, id), cancellationToken)).Match(user => AdminUsers.Ok(user, context), ApiResults.Problem))
+                (await sender.Send(new DisableUserCommand(actor.Id, id), cancellationToken)).Match(user => Versioning.Ok(user, user.Version, context), ApiResults.Problem))
             .WithTags("Administration")
             .WithName("DisableUser")
             .WithSummary("Disable a user: their tokens stop working at once")
@@ -105,7 +100,7 @@ internal sealed class DisableUserEndpoints : IEndpoint
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapPost("admin/users/{id:guid}/enable", async (Guid id, ISender sender, HttpContext context, CancellationToken cancellationToken) =>
-                (await sender.Send(new EnableUserCommand(id), cancellationToken)).Match(user => AdminUsers.Ok(user, context), ApiResults.Problem))
+                (await sender.Send(new EnableUserCommand(id), cancellationToken)).Match(user => Versioning.Ok(user, user.Version, context), ApiResults.Problem))
             .WithTags("Administration")
             .WithName("EnableUser")
             .WithSummary("Enable a disabled user (and lift any sign-in lockout)")

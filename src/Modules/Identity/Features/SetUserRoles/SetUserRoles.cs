@@ -28,11 +28,6 @@ internal sealed class SetUserRolesValidator : AbstractValidator<SetUserRolesComm
 
 internal sealed class SetUserRolesHandler(IDbSession session, TimeProvider clock) : ICommandHandler<SetUserRolesCommand, Result<AdminUserResponse>>
 {
-    // Lock every admin row first: two admins demoting each other at once must not leave the system with none.
-    private const string LockAdminsSql = """
-        select id from identity.users where 'admin' = any(roles) and not is_disabled order by id for update
-        """;
-
     private const string UpdateSql = $"""
         update identity.users
         set roles = @Roles, updated_at = @Now, version = version + 1
@@ -40,16 +35,13 @@ internal sealed class SetUserRolesHandler(IDbSession session, TimeProvider clock
         returning {UserRules.AdminColumns}
         """;
 
-    public static readonly Error LastAdmin = Error.Conflict("identity.last_admin", "This is the last active admin; make another admin first.");
-
     public async ValueTask<Result<AdminUserResponse>> Handle(SetUserRolesCommand command, CancellationToken cancellationToken)
     {
         var connection = await session.OpenAsync(cancellationToken);
-        var admins = (await connection.QueryAsync<Guid>(new CommandDefinition(LockAdminsSql, cancellationToken: cancellationToken))).AsList();
         var roles = command.Roles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        if (admins.Count == 1 && admins[0] == command.UserId && !roles.Contains(UserRules.AdminRole))
+        if (await AdminUsers.IsLastActiveAdminAsync(connection, command.UserId, cancellationToken) && !roles.Contains(UserRules.AdminRole))
         {
-            return LastAdmin;
+            return AdminUsers.LastAdmin;
         }
 
         var user = await connection.QuerySingleOrDefaultAsync<AdminUserResponse>(new CommandDefinition(
@@ -63,7 +55,7 @@ internal sealed class SetUserRolesEndpoint : IEndpoint
     public void Map(IEndpointRouteBuilder api) =>
         api.MapPut("admin/users/{id:guid}/roles", async (Guid id, SetUserRolesRequest request, ISender sender, HttpContext context, CancellationToken cancellationToken) =>
                 (await sender.Send(new SetUserRolesCommand(id, request.Roles), cancellationToken)).Match(
-                    user => AdminUsers.Ok(user, context),
+                    user => Versioning.Ok(user, user.Version, context),
                     ApiResults.Problem))
             .WithTags("Administration")
             .WithName("SetUserRoles")
