@@ -81,6 +81,7 @@ foreach (var module in OrbitModules.All)
 }
 
 services.AddOptions<OutboxRelayOptions>().BindConfiguration(OutboxRelayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+services.AddSingleton<OutboxPublishers>();
 services.AddHostedService<OutboxRelay>();
 services.AddOptions<HousekeepingOptions>().BindConfiguration(HousekeepingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 services.AddSingleton<Housekeeping>();
@@ -134,7 +135,7 @@ foreach (var module in OrbitModules.All)
     module.MapEndpoints(api);
 }
 
-api.MapOutboxAdministration(OrbitModules.All);
+api.MapOutboxAdministration();
 
 await app.RunAsync();
 return 0;

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using Orbit.Shared.Http;
-using Orbit.Shared.Modules;
 using Orbit.Shared.Paging;
 using Orbit.Shared.Results;
 
@@ -18,30 +17,14 @@ public sealed record DeadLetter(Guid Id, string Type, int Version, Guid? Aggrega
 /// </summary>
 public static class OutboxAdministration
 {
-    public static IEndpointRouteBuilder MapOutboxAdministration(this IEndpointRouteBuilder api, IEnumerable<IModule> modules)
+    public static IEndpointRouteBuilder MapOutboxAdministration(this IEndpointRouteBuilder api)
     {
-        // Publishers are the modules that have an outbox; the list is read once, after migrations have created it.
-        var schemas = modules.Select(m => m.Schema).ToArray();
-        HashSet<string>? known = null;
-        async Task<bool> IsPublisherAsync(NpgsqlDataSource dataSource, string publisher, CancellationToken cancellationToken)
-        {
-            if (known is null)
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                known = (await connection.QueryAsync<string>(new CommandDefinition(
-                    "select table_schema from information_schema.tables where table_name = 'outbox_messages' and table_schema = any(@Schemas)",
-                    new { Schemas = schemas }, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
-            }
-
-            return known.Contains(publisher);
-        }
-
         var group = api.MapGroup("admin/outbox/{publisher}").WithTags("Administration").RequireAuthorization(OrbitPolicies.Admin);
 
-        group.MapGet("dead-letters", async (string publisher, NpgsqlDataSource dataSource, HttpContext context, int? limit, string? cursor) =>
+        group.MapGet("dead-letters", async (string publisher, NpgsqlDataSource dataSource, OutboxPublishers publishers, HttpContext context, int? limit, string? cursor) =>
             {
                 var take = limit ?? Cursor.DefaultLimit;
-                if (!await IsPublisherAsync(dataSource, publisher, context.RequestAborted))
+                if (!(await publishers.GetAsync(context.RequestAborted)).Contains(publisher))
                 {
                     return ApiResults.Problem(UnknownPublisher);
                 }
@@ -71,9 +54,9 @@ public static class OutboxAdministration
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapPost("{messageId:guid}/replay", async (string publisher, Guid messageId, NpgsqlDataSource dataSource, HttpContext context) =>
+        group.MapPost("{messageId:guid}/replay", async (string publisher, Guid messageId, NpgsqlDataSource dataSource, OutboxPublishers publishers, HttpContext context) =>
             {
-                if (!await IsPublisherAsync(dataSource, publisher, context.RequestAborted))
+                if (!(await publishers.GetAsync(context.RequestAborted)).Contains(publisher))
                 {
                     return ApiResults.Problem(UnknownPublisher);
                 }

@@ -8,7 +8,6 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orbit.Shared.Data;
 using Orbit.Shared.Messaging;
-using Orbit.Shared.Modules;
 
 namespace Orbit.Shared.Events;
 
@@ -28,7 +27,7 @@ namespace Orbit.Shared.Events;
 public sealed class OutboxRelay(
     IServiceScopeFactory scopes,
     NpgsqlDataSource dataSource,
-    IEnumerable<IModule> modules,
+    OutboxPublishers publishers,
     IOptions<OutboxRelayOptions> options,
     TimeProvider clock,
     ILogger<OutboxRelay> logger) : BackgroundService
@@ -102,29 +101,12 @@ public sealed class OutboxRelay(
     public async Task<bool> RelayOnceAsync(CancellationToken cancellationToken)
     {
         var full = false;
-        foreach (var publisher in await PublishersAsync(cancellationToken))
+        foreach (var publisher in await publishers.GetAsync(cancellationToken))
         {
             full |= await RelayBatchAsync(publisher, cancellationToken) == _options.BatchSize;
         }
 
         return full;
-    }
-
-    private string[]? _publishers;
-
-    // Publishers are the modules whose schema has an outbox table; asked once, after migrations have run.
-    private async Task<string[]> PublishersAsync(CancellationToken cancellationToken)
-    {
-        if (_publishers is not null)
-        {
-            return _publishers;
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var found = await connection.QueryAsync<string>(new CommandDefinition(
-            "select table_schema from information_schema.tables where table_name = 'outbox_messages' and table_schema = any(@Schemas)",
-            new { Schemas = modules.Select(m => m.Schema).ToArray() }, cancellationToken: cancellationToken));
-        return _publishers = found.Order(StringComparer.Ordinal).ToArray();
     }
 
     private async Task<int> RelayBatchAsync(string publisher, CancellationToken cancellationToken)
@@ -288,7 +270,7 @@ public sealed class OutboxRelay(
 
         _lastProbe = now;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        foreach (var publisher in await PublishersAsync(cancellationToken))
+        foreach (var publisher in await publishers.GetAsync(cancellationToken))
         {
             var backlog = await connection.QuerySingleAsync<(long Pending, double? OldestSeconds, long Dead)>(new CommandDefinition(
                 $"""
