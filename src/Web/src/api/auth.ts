@@ -24,7 +24,7 @@ let refreshing: Promise<AccessToken | null> | null = null;
 export function refreshAccessToken(): Promise<AccessToken | null> {
   refreshing ??= (async () => {
     try {
-      const response = await fetch('/api/v1/auth/refresh', {
+      const response = await fetch(`${window.location.origin}/api/v1/auth/refresh`, {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'Content-Type': 'application/json', ...CLIENT_HEADER },
@@ -47,7 +47,7 @@ export function refreshAccessToken(): Promise<AccessToken | null> {
 /** Revokes the cookie's refresh token; the local session ends whatever the server says. */
 export async function logout(): Promise<void> {
   try {
-    await fetch('/api/v1/auth/logout', {
+    await fetch(`${window.location.origin}/api/v1/auth/logout`, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', ...CLIENT_HEADER },

@@ -35,7 +35,8 @@ function isAuthCall(request: Request): boolean {
 
 /** The one typed API client. Paths, bodies and responses come from schema.d.ts (`npm run generate:api`). */
 export const api = createClient<paths>({
-  baseUrl: '',
+  // Same origin, spelled absolute: identical to '' in the browser, and Node's fetch (unit tests) needs it.
+  baseUrl: window.location.origin,
   credentials: 'same-origin',
   // Resolve fetch at call time so test doubles installed after import (MSW) are used.
   fetch: (request) => globalThis.fetch(request),

@@ -21,7 +21,7 @@ export interface ClientEvents {
   vitals?: WebVital[];
 }
 
-const ENDPOINT = '/api/v1/client-events';
+const ENDPOINT = `${window.location.origin}/api/v1/client-events`;
 
 /** Fire-and-forget; `keepalive` lets it finish while the page unloads. Telemetry never throws. */
 export function postClientEvents(events: ClientEvents, { beacon = false }: { beacon?: boolean } = {}): void {
