@@ -24,12 +24,12 @@ let refreshing: Promise<AccessToken | null> | null = null;
 export function refreshAccessToken(): Promise<AccessToken | null> {
   refreshing ??= (async () => {
     try {
-      const response = await fetch(`${window.location.origin}/api/v1/auth/refresh`, {
+      const response = await acrossTabs(() => fetch(`${window.location.origin}/api/v1/auth/refresh`, {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'Content-Type': 'application/json', ...CLIENT_HEADER },
         body: '{}',
-      });
+      }));
       const token = response.ok ? toAccessToken(await response.json()) : null;
       accessTokenStore.set(token);
       return token;
@@ -42,6 +42,16 @@ export function refreshAccessToken(): Promise<AccessToken | null> {
     }
   })();
   return refreshing;
+}
+
+/**
+ * The refresh cookie rotates on every use and a reused one revokes the whole sign-in, so two tabs must never
+ * refresh at the same moment with the same cookie. A Web Lock serialises refreshes across tabs; the one that
+ * waited sends the cookie its predecessor just rotated in.
+ */
+async function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
+  if (typeof navigator === 'undefined' || !navigator.locks) return work();
+  return await navigator.locks.request('orbit.auth.refresh', work);
 }
 
 /** Revokes the cookie's refresh token; the local session ends whatever the server says. */
