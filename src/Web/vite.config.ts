@@ -1,16 +1,15 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// The host serves the built app from its wwwroot; in development Vite serves it and proxies the API.
-const devHost = 'http://127.0.0.1:5080';
-// `vite preview` (used by the browser journeys) proxies to a host given by ORBIT_API_URL.
-const previewHost = process.env.ORBIT_API_URL ?? devHost;
-
-const proxyTo = (target: string) => ({
-  '/api': { target, changeOrigin: false },
-  '/health': { target, changeOrigin: false },
-  '/openapi': { target, changeOrigin: false },
-});
+// The host serves the built app from its wwwroot. `vite` (dev) and `vite preview` (browser journeys) serve it
+// themselves and proxy the API to a host: http://127.0.0.1:5080 by default, or ORBIT_API_URL (e.g. your own
+// host port on a shared machine).
+const apiTarget = process.env.ORBIT_API_URL ?? 'http://127.0.0.1:5080';
+const proxy = {
+  '/api': { target: apiTarget },
+  '/health': { target: apiTarget },
+  '/openapi': { target: apiTarget },
+};
 
 export default defineConfig({
   plugins: [react()],
@@ -19,6 +18,6 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
   },
-  server: { port: 5173, strictPort: true, proxy: proxyTo(devHost) },
-  preview: { proxy: proxyTo(previewHost) },
+  server: { port: 5173, proxy },
+  preview: { proxy },
 });
