@@ -16,6 +16,7 @@ public sealed class BrowserJourneyTests
 {
     private static readonly string[] ChromiumCandidates = ["/usr/bin/chromium-headless-shell", "/usr/bin/chromium"];
     private static readonly string JourneyDirectory = Path.Combine(RepositoryLayout.WebDirectory, "e2e");
+    private static readonly string Screenshots = Path.Combine(RepositoryLayout.TestResults, "screenshots");
 
     private OrbitApi _host = null!;
     private Uri _baseAddress = null!;
@@ -41,6 +42,13 @@ public sealed class BrowserJourneyTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
+        // This run's screenshots only: a stale picture of a screen that no longer looks like that misleads.
+        if (Directory.Exists(Screenshots))
+        {
+            Directory.Delete(Screenshots, recursive: true);
+        }
+
+        Directory.CreateDirectory(Screenshots);
         _host = new OrbitApi(await TestPostgres.CreateDatabaseAsync("journeys"));
         _host.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _host.StartServer();
@@ -63,8 +71,6 @@ public sealed class BrowserJourneyTests
         }
 
         var chromium = ChromiumPath();
-        var screenshots = Path.Combine(RepositoryLayout.TestResults, "screenshots");
-        Directory.CreateDirectory(screenshots);
 
         await WebAppNpm.AssertVitestPassesAsync("e2e", [$"e2e/{journey}"], TimeSpan.FromMinutes(6), new Dictionary<string, string?>
         {
@@ -72,7 +78,7 @@ public sealed class BrowserJourneyTests
             ["CHROMIUM_PATH"] = chromium,
             ["ORBIT_ADMIN_EMAIL"] = OrbitApi.AdminEmail,
             ["ORBIT_ADMIN_PASSWORD"] = OrbitApi.AdminPassword,
-            ["ORBIT_SCREENSHOTS"] = screenshots,
+            ["ORBIT_SCREENSHOTS"] = Screenshots,
         });
     }
 
