@@ -28,6 +28,14 @@ internal static class WebAppHosting
     /// </summary>
     public static WebApplication UseOrbitWebApp(this WebApplication app)
     {
+        if (!app.Environment.WebRootFileProvider.GetFileInfo("index.html").Exists)
+        {
+            // `dotnet run` hides the build's own message about OrbitSkipWebBuild; say it where the operator looks.
+            app.Logger.LogWarning(
+                "The web app is not built (no index.html in {WebRoot}): / answers 503 until it is built and the host restarted. The API is unaffected.",
+                app.Environment.WebRootPath ?? Path.Combine(app.Environment.ContentRootPath, "wwwroot"));
+        }
+
         app.UseMiddleware<ClientRouteFallbackMiddleware>();
         app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = context => SetCacheControl(context.Context) });
         return app;
