@@ -55,7 +55,8 @@ internal sealed class ServerSentEventsDocumentation : IOpenApiOperationTransform
             In = ParameterLocation.Header,
             Required = false,
             Description = "Streams only: continue after this event (an event's `id`, as an EventSource sends it when it reconnects). Wins over `after`.",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            // Cursors this feed issues are a few dozen characters; anything longer is refused as not one of them.
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 },
         });
         return Task.CompletedTask;
     }

@@ -68,12 +68,17 @@ internal sealed class WebhookDocumentation : IOpenApiDocumentTransformer
             "(base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a " +
             "retry carries the same `webhook-id`.",
         Tags = new HashSet<OpenApiTagReference> { new(Tag, document) },
+        // Orbit calls the receiver: no API credentials. The receiver authenticates Orbit by webhook-signature.
+        Security = [],
         Parameters =
         [
-            Header("webhook-id", "The event's id (uuid), the same on every retry of this event.", new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" }),
-            Header("webhook-timestamp", "When this attempt was signed, in Unix seconds.", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" }),
+            Header("webhook-id", "The event's id (uuid), the same on every retry of this event.",
+                new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid", MaxLength = 36 }),
+            Header("webhook-timestamp", "When this attempt was signed, in Unix seconds.",
+                new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0", Maximum = "253402300799" }),
+            // One signature today (47 characters); Standard Webhooks allows several, space-separated, during secret rotation.
             Header("webhook-signature", "`v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks).",
-                new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^v1,[A-Za-z0-9+/]+={0,2}$" }),
+                new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^v1,[A-Za-z0-9+/]{43}=$", MaxLength = 47 }),
             Header("X-Orbit-Event", "The event type, as in the body's `type`.", new OpenApiSchema { Type = JsonSchemaType.String, Const = contract.EventType }),
         ],
         RequestBody = new OpenApiRequestBody

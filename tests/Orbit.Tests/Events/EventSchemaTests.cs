@@ -127,8 +127,23 @@ public sealed partial class EventSchemaTests
             var webhookSchema = document.Document.GetProperty("webhooks").GetProperty(eventType).GetProperty("post")
                 .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
             var webhook = JsonDocument.Parse(body).RootElement;
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var headers = new Dictionary<string, string>
+            {
+                [WebhookSignature.IdHeader] = JsonSerializer.Serialize(sample.EventId.ToString()),
+                [WebhookSignature.TimestampHeader] = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [WebhookSignature.SignatureHeader] = JsonSerializer.Serialize(WebhookSignature.Sign(WebhookSecrets.Generate(), sample.EventId.ToString(), timestamp, body)),
+                [WebhookSignature.EventHeader] = JsonSerializer.Serialize(eventType),
+            };
+            var parameters = document.Document.GetProperty("webhooks").GetProperty(eventType).GetProperty("post").GetProperty("parameters").EnumerateArray()
+                .ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("schema"));
             Assert.Multiple(() =>
             {
+                foreach (var (name, value) in headers)
+                {
+                    Assert.That(document.Errors(parameters[name], JsonDocument.Parse(value).RootElement), Is.Empty, $"the {name} header as sent");
+                }
+
                 Assert.That(document.Errors("FeedEvent", feedEvent), Is.Empty, $"{eventType} as a change feed item");
                 Assert.That(document.Errors(webhookSchema, webhook), Is.Empty, $"{eventType} as a webhook body");
                 Assert.That(webhook.GetProperty("timestamp").GetString(), Is.EqualTo(webhook.GetProperty("data").GetProperty("occurredAt").GetString()),
