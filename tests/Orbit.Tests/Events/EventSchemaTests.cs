@@ -165,12 +165,14 @@ public sealed partial class EventSchemaTests
     }
 
     [Test]
-    public async Task What_the_feed_and_the_activity_lists_answer_validates_against_the_document()
+    public async Task What_the_feed_the_activity_lists_webhooks_and_their_deliveries_carry_validates_against_the_document()
     {
         var document = await DocumentSchemas.LoadAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         var team = await ProjectScenarios.CreateTeamAsync(TestPostgres.Api);
         var member = team.ClientFor("member");
         var reader = team.ClientFor("viewer");
+        var webhook = await NotificationApi.RegisterWebhookAsync(team.ClientFor("maintainer"), team.Project.Id, receiver.Url, "*");
         var task = await TaskApi.CreateAsync(member, team.Project.Id, new { title = "Typed", labels = new[] { "api" }, dueDate = "2026-12-24" });
         using (var patch = await TaskApi.PatchAsync(member, task.Key, """{"title": "Typed events", "labels": ["api", "events"], "dueDate": null, "status": "in_progress"}"""))
         {
@@ -181,6 +183,11 @@ public sealed partial class EventSchemaTests
         var activity = await AuditApi.WaitForAsync(reader, $"/api/v1/tasks/{task.Key}/activity",
             log => log.Actions.Contains("comment.added") && log.Actions.Contains("task.status_changed"), "the task's activity");
 
+        var received = await Eventually.Get(() => Task.FromResult(receiver.Received), r => r.Any(w => w.Event == "comment.added"), "the comment's webhook");
+        await Eventually.Get(() => NotificationApi.DeliveriesAsync(team.ClientFor("maintainer"), webhook.Id),
+            d => d.Count == received.Count && d.All(x => x.Status == "succeeded"), "every delivery recorded");
+        using var deliveriesResponse = await team.ClientFor("maintainer").GetAsync(new Uri($"/api/v1/webhooks/{webhook.Id}/deliveries?limit=100", UriKind.Relative));
+        var deliveries = JsonDocument.Parse(await deliveriesResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("items");
         using var activityResponse = await reader.GetAsync(new Uri($"/api/v1/tasks/{task.Key}/activity?limit=100", UriKind.Relative));
         using var feedResponse = await reader.GetAsync(new Uri($"/api/v1/projects/{team.Project.Id}/events?limit=100", UriKind.Relative));
         var activityPage = JsonDocument.Parse(await activityResponse.Content.ReadAsStringAsync()).RootElement;
@@ -191,6 +198,20 @@ public sealed partial class EventSchemaTests
             foreach (var item in activityPage.GetProperty("items").EnumerateArray())
             {
                 Assert.That(document.Errors("AuditEntryResponse", item), Is.Empty, item.GetRawText());
+            }
+
+            Assert.That(received.Select(w => w.Event), Is.SupersetOf(new[] { "task.created", "task.updated", "task.status_changed", "comment.added" }));
+            foreach (var request in received)
+            {
+                var schema = document.Document.GetProperty("webhooks").GetProperty(request.Event!).GetProperty("post")
+                    .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+                Assert.That(document.Errors(schema, JsonDocument.Parse(request.Body).RootElement), Is.Empty, request.Body);
+            }
+
+            Assert.That(deliveries.GetArrayLength(), Is.EqualTo(received.Count));
+            foreach (var item in deliveries.EnumerateArray())
+            {
+                Assert.That(document.Errors("DeliveryResponse", item), Is.Empty, item.GetRawText());
             }
 
             foreach (var item in feedPage.GetProperty("items").EnumerateArray())
