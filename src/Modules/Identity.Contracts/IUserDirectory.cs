@@ -1,8 +1,8 @@
 namespace Orbit.Modules.Identity.Contracts;
 
 /// <summary>
-/// What other modules may ask Identity about people: display names for members, assignees and mentions.
-/// Never exposes credentials.
+/// What other modules may ask Identity about people: display names and emails for members, assignees and mentions,
+/// and finding an account by email to add it to a project. Never exposes credentials.
 /// </summary>
 public interface IUserDirectory
 {
@@ -10,6 +10,9 @@ public interface IUserDirectory
 
     /// <summary>Summaries of the given ids; ids that do not exist are simply absent from the result.</summary>
     Task<IReadOnlyDictionary<Guid, UserSummary>> FindManyAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken = default);
+
+    /// <summary>The enabled account with this email, compared case-insensitively; <c>null</c> when there is none.</summary>
+    Task<UserSummary?> FindActiveByEmailAsync(string email, CancellationToken cancellationToken = default);
 }
 
-public sealed record UserSummary(Guid Id, string DisplayName, bool IsDisabled);
+public sealed record UserSummary(Guid Id, string DisplayName, string Email, bool IsDisabled);
