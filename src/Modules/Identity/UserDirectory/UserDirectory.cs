@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Caching.Hybrid;
 using Orbit.Modules.Identity.Contracts;
+using Orbit.Modules.Identity.Users;
 using Orbit.Shared.Data;
 
 namespace Orbit.Modules.Identity.UserDirectory;
@@ -29,6 +30,17 @@ internal sealed class UserDirectory(IDbSession session, HybridCache cache) : IUs
         where lower(email) = lower(@Email) and not is_disabled
         """;
 
+    // The primary key finds the candidates (the caller's list, a few hundred or thousand at most); the text filter and
+    // the sort then run over those rows only, so no index on names or emails is needed.
+    private const string SearchAmongSql = """
+        select id as Id, display_name as DisplayName, email as Email, is_disabled as IsDisabled
+        from identity.users
+        where id = any(@Ids) and not is_disabled
+          and (@Pattern::text is null or display_name ilike @Pattern or email ilike @Pattern)
+        order by lower(display_name), id
+        limit @Limit
+        """;
+
     public static string TagOf(Guid userId) => $"user:{userId}";
 
     public static ValueTask Evict(HybridCache cache, Guid userId) => cache.RemoveByTagAsync(TagOf(userId));
@@ -54,6 +66,23 @@ internal sealed class UserDirectory(IDbSession session, HybridCache cache) : IUs
     {
         var connection = await session.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<UserSummary>(new CommandDefinition(ByEmailSql, new { Email = email.Trim() }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<UserSummary>> SearchAmongAsync(
+        IReadOnlyCollection<Guid> userIds, string? text, int limit, CancellationToken cancellationToken = default)
+    {
+        if (userIds.Count == 0)
+        {
+            return [];
+        }
+
+        var connection = await session.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<UserSummary>(new CommandDefinition(SearchAmongSql, new
+        {
+            Ids = userIds.Distinct().ToArray(),
+            Pattern = UserRules.ContainsPattern(text),
+            Limit = limit,
+        }, cancellationToken: cancellationToken))).AsList();
     }
 
     public async Task<IReadOnlyDictionary<Guid, UserSummary>> FindManyAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken = default)
