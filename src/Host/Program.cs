@@ -9,6 +9,7 @@ using Orbit.Host.Http;
 using Orbit.Host.OpenApi;
 using Orbit.Host.Telemetry;
 using Orbit.Host.Caching;
+using Orbit.Host.ClientTelemetry;
 using Orbit.Shared.Authorization;
 using Orbit.Shared.Data;
 using Orbit.Shared.Data.Migrations;
@@ -136,6 +137,7 @@ foreach (var module in OrbitModules.All)
 }
 
 api.MapOutboxAdministration();
+api.MapClientEvents();
 
 await app.RunAsync();
 return 0;

@@ -110,7 +110,8 @@ public sealed class ReadableLocationTests
         {
             Assert.That(token.Name, Is.EqualTo("ci"));
             Assert.That(token.RevokedAt, Is.Null);
-            Assert.That(body, Does.Not.Contain("orbit_pat_").And.Not.Contain("\"token\""));
+            Assert.That(body, Does.Not.Contain("orbit_pat_"));
+            Assert.That(body, Does.Not.Contain("\"token\""));
         });
 
         using var foreign = await strangerClient.GetAsync(created.Headers.Location);
