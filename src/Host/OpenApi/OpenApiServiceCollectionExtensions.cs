@@ -23,6 +23,8 @@ internal static class OpenApiServiceCollectionExtensions
             options.AddOperationTransformer<SecurityRequirementTransformer>().AddDocumentTransformer<SecurityRequirementTransformer>();
             options.AddOperationTransformer<ProblemResponsesTransformer>().AddDocumentTransformer<ProblemResponsesTransformer>();
             options.AddOperationTransformer<HttpHeadersTransformer>().AddDocumentTransformer<HttpHeadersTransformer>();
+            options.AddOperationTransformer<AcceptedBodyTransformer>();
+            options.AddDocumentTransformer<ValidationRulesTransformer>();
         });
         return services;
     }

@@ -1,3 +1,4 @@
+using Orbit.Shared.Validation;
 using Dapper;
 using FluentValidation;
 using Mediator;
@@ -43,8 +44,8 @@ internal sealed class SetMemberRoleValidator : AbstractValidator<SetMemberRoleCo
     public SetMemberRoleValidator()
     {
         RuleFor(c => c.Role)
-            .Must(role => !string.IsNullOrEmpty(role)).WithMessage("role is required.")
-            .Must(role => string.IsNullOrEmpty(role) || ProjectRoles.Parse(role) is not null)
+            .NotEmpty().WithMessage("role is required.")
+            .OneOf(ProjectRoles.Names)
             .WithMessage($"role must be one of: {string.Join(", ", ProjectRoles.Names)}.");
     }
 }

@@ -1,3 +1,4 @@
+using Orbit.Shared.Validation;
 using System.Globalization;
 using Dapper;
 using FluentValidation;
@@ -45,7 +46,7 @@ internal sealed class ListTasksValidator : AbstractValidator<ListTasksQuery>
     public ListTasksValidator()
     {
         RuleFor(q => q.Limit).MustBeAPageLimit();
-        RuleFor(q => q.Sort).Must(TaskSorts.All.ContainsKey)
+        RuleFor(q => q.Sort).OneOf(TaskSorts.All.Keys)
             .WithMessage($"sort must be one of: {string.Join(", ", TaskSorts.All.Keys)}.");
         RuleFor(q => q.Cursor).Must((q, cursor) => TaskSorts.TryReadCursor(cursor, q.Sort, out _))
             .WithMessage("cursor is not a cursor this list issued for this sort.");

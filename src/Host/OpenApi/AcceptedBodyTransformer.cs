@@ -1,0 +1,31 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Orbit.Host.OpenApi;
+
+/// <summary>
+/// An endpoint that reads its body by hand (a <see cref="JsonElement"/>, as the task merge patch does to tell absent
+/// from null) declares the body's shape with <c>Accepts&lt;T&gt;(content types)</c>; the generator still describes the
+/// raw element. Here the declared type wins, for every declared content type.
+/// </summary>
+internal sealed class AcceptedBodyTransformer : IOpenApiOperationTransformer
+{
+    public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var accepts = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAcceptsMetadata>().LastOrDefault(a => a.RequestType is not null);
+        var boundToElement = context.Description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body && p.Type == typeof(JsonElement));
+        if (accepts?.RequestType is not { } type || !boundToElement || operation.RequestBody is not OpenApiRequestBody body)
+        {
+            return;
+        }
+
+        var schema = await context.GetOrCreateSchemaAsync(type, null, cancellationToken);
+        context.Document!.AddComponent(type.Name, schema);
+        body.Content = accepts.ContentTypes.ToDictionary(
+            contentType => contentType,
+            _ => new OpenApiMediaType { Schema = new OpenApiSchemaReference(type.Name, context.Document) });
+    }
+}
