@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Orbit.Shared.Http;
+using Orbit.Shared.Paging;
 
 namespace Orbit.Host.OpenApi;
 
@@ -10,7 +11,7 @@ namespace Orbit.Host.OpenApi;
 /// Types whose JSON shape the schema exporter cannot see, keyed on the CLR type rather than on each property:
 /// timestamps go through <c>UtcDateTimeJsonConverter</c>, which hides them from the exporter (it emits no type), and
 /// enums leave as snake_case strings through <c>JsonStringEnumConverter</c>, which the exporter lists without a type.
-/// String properties whose values come from a fixed list name that list with <see cref="AllowedValuesFromAttribute"/>.
+/// Pages hold at most <see cref="Cursor.MaxLimit"/> items. String properties whose values come from a fixed list name that list with <see cref="AllowedValuesFromAttribute"/>.
 /// </summary>
 internal sealed class ClrTypeSchemaTransformer : IOpenApiSchemaTransformer
 {
@@ -29,6 +30,12 @@ internal sealed class ClrTypeSchemaTransformer : IOpenApiSchemaTransformer
         else if (valueType.IsEnum)
         {
             schema.Type = JsonSchemaType.String | (underlying is not null ? JsonSchemaType.Null : 0);
+        }
+        else if (valueType.IsGenericType && valueType.GetGenericTypeDefinition() == typeof(Page<>)
+            && schema.Properties?.TryGetValue("items", out var items) == true && items is OpenApiSchema itemList)
+        {
+            // The validators cap every list's limit at Cursor.MaxLimit, so no page holds more.
+            itemList.MaxItems = Cursor.MaxLimit;
         }
 
         if (context.JsonPropertyInfo?.AttributeProvider is ICustomAttributeProvider provider

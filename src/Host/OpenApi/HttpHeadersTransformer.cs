@@ -13,14 +13,16 @@ namespace Orbit.Host.OpenApi;
 /// </summary>
 internal sealed class HttpHeadersTransformer : IOpenApiOperationTransformer, IOpenApiDocumentTransformer
 {
+    // Always sent where declared: Location on 201, WWW-Authenticate on 401, Retry-After on 429 and 503. The rest
+    // only sometimes (no next page, not a replay, a resource without a version).
     private static readonly Dictionary<string, OpenApiHeader> ResponseHeaders = new()
     {
-        ["Location"] = new() { Description = "The URL of the created resource; a GET on it answers 200.", Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference" } },
-        ["ETag"] = new() { Description = "The resource's version as a strong entity tag, e.g. \"3\"; send it back in If-Match.", Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^\"[0-9]+\"$" } },
-        ["Link"] = new() { Description = "RFC 8288 link to the next page (`rel=\"next\"`), present when there is one.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+        ["Location"] = new() { Required = true, Description = "The URL of the created resource; a GET on it answers 200.", Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference", MaxLength = 2000 } },
+        ["ETag"] = new() { Description = "The resource's version as a strong entity tag, e.g. \"3\"; send it back in If-Match.", Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^\"[0-9]+\"$", MaxLength = 12 } },
+        ["Link"] = new() { Description = "RFC 8288 link to the next page (`rel=\"next\"`), present when there is one.", Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 4000 } },
         ["Idempotent-Replayed"] = new() { Description = "`true` when this is the stored answer to an earlier request with the same Idempotency-Key.", Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [System.Text.Json.Nodes.JsonValue.Create("true")] } },
-        ["WWW-Authenticate"] = new() { Description = "The authentication scheme to use: `Bearer`.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
-        ["Retry-After"] = new() { Description = "Seconds to wait before retrying.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" } },
+        ["WWW-Authenticate"] = new() { Required = true, Description = "The authentication scheme to use: `Bearer`.", Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 } },
+        ["Retry-After"] = new() { Required = true, Description = "Seconds to wait before retrying.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "86400" } },
     };
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
@@ -49,43 +51,41 @@ internal sealed class HttpHeadersTransformer : IOpenApiOperationTransformer, IOp
             }
 
             var type = responseTypes.FirstOrDefault(r => r.StatusCode == status)?.Type;
-            var headers = new List<(string Name, bool Required)>();
+            var headers = new List<string>();
             if (status == StatusCodes.Status201Created)
             {
-                headers.Add(("Location", true));
+                headers.Add("Location");
             }
 
             if (status is >= 200 and < 300 && HasVersion(type))
             {
-                headers.Add(("ETag", false));
+                headers.Add("ETag");
             }
 
             if (status == StatusCodes.Status200OK && type is { IsGenericType: true } && type.GetGenericTypeDefinition() == typeof(Page<>))
             {
-                headers.Add(("Link", false));
+                headers.Add("Link");
             }
 
             if (status is >= 200 and < 300 && traits.HonoursIdempotencyKey)
             {
-                headers.Add(("Idempotent-Replayed", false));
+                headers.Add("Idempotent-Replayed");
             }
 
             if (status == StatusCodes.Status401Unauthorized)
             {
-                headers.Add(("WWW-Authenticate", true));
+                headers.Add("WWW-Authenticate");
             }
 
             if (status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)
             {
-                headers.Add(("Retry-After", true));
+                headers.Add("Retry-After");
             }
 
-            foreach (var (name, required) in headers)
+            foreach (var name in headers)
             {
                 response.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                response.Headers[name] = required
-                    ? new OpenApiHeader { Description = ResponseHeaders[name].Description, Required = true, Schema = ResponseHeaders[name].Schema }
-                    : new OpenApiHeaderReference(name, context.Document);
+                response.Headers[name] = new OpenApiHeaderReference(name, context.Document);
             }
         }
 
