@@ -136,6 +136,9 @@ internal sealed partial class ValidationRulesTransformer : IOpenApiDocumentTrans
             case IEmailValidator:
                 schema.Format = "email";
                 break;
+            case IFormatValidator format:
+                schema.Format = format.Format;
+                break;
             case IItemCountValidator count:
                 schema.MinItems = count.Min > 0 ? count.Min : schema.MinItems;
                 schema.MaxItems = count.Max;

@@ -136,3 +136,27 @@ public sealed class NormalizedPatternValidator<T>(System.Text.RegularExpressions
 
     protected override string GetDefaultMessageTemplate(string errorCode) => "{PropertyName} must match " + Expression + ".";
 }
+
+/// <summary>The value is written in a JSON Schema format (<c>date</c>, <c>uri</c>...), checked by code.</summary>
+public interface IFormatValidator : IPropertyValidator
+{
+    string Format { get; }
+}
+
+public static class FormatRuleExtensions
+{
+    /// <summary>Null, or a value <paramref name="check"/> accepts, which the description calls <paramref name="format"/>.</summary>
+    public static IRuleBuilderOptions<T, string?> HasFormat<T>(this IRuleBuilder<T, string?> rule, string format, Func<string, bool> check) =>
+        rule.SetValidator(new FormatValidator<T>(format, check));
+}
+
+internal sealed class FormatValidator<T>(string format, Func<string, bool> check) : PropertyValidator<T, string?>, IFormatValidator
+{
+    public override string Name => "FormatValidator";
+
+    public string Format { get; } = format;
+
+    public override bool IsValid(ValidationContext<T> context, string? value) => value is null || check(value);
+
+    protected override string GetDefaultMessageTemplate(string errorCode) => "{PropertyName} must be a " + Format + ".";
+}

@@ -25,6 +25,10 @@ public sealed class ContractCheckingHandler(Func<HttpClient> documentClient) : D
         ("405 for a method the path does not have", "OpenAPI describes operations that exist; it has no place for a method that does not"),
         ("404 for a URL that matches no route", "no operation exists to attach the answer to; the problem shape is the same ProblemDetails"),
         ("text/event-stream bodies", "a stream has no JSON schema: only the status and content type are checked"),
+        ("AuditEntryResponse.changes while it is oneOf [null, JsonElement]",
+            "an event payload, owned by the contract-events work: {} matches null too, so oneOf rejects every null. The "
+            + "check skips the property only while the document still has exactly that shape, so the exemption ends by "
+            + "itself when the per-event schemas land"),
     ];
 
     private static readonly string[] ContractHeaders = ["ETag", "Location", "Link", "Idempotent-Replayed", "Retry-After", "WWW-Authenticate"];
@@ -74,6 +78,7 @@ public sealed class ContractCheckingHandler(Func<HttpClient> documentClient) : D
     {
         private readonly JsonObject _document;
         private readonly JsonObject _definitions;
+        private readonly JsonObject _headers;
         private readonly List<(Regex Pattern, int Literals, JsonObject Item)> _paths = [];
         private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new();
 
@@ -82,6 +87,13 @@ public sealed class ContractCheckingHandler(Func<HttpClient> documentClient) : D
             _document = document;
             // Component schemas become $defs of every schema built here, so #/components/schemas refs resolve offline.
             _definitions = JsonNode.Parse(document["components"]?["schemas"]?.ToJsonString() ?? "{}")!.AsObject();
+            _headers = document["components"]?["headers"]?.AsObject() ?? [];
+            if (_definitions["AuditEntryResponse"]?["properties"]?["changes"] is JsonObject changes
+                && changes.ToJsonString() == """{"oneOf":[{"type":"null"},{"$ref":"#/components/schemas/JsonElement"}]}""")
+            {
+                // Listed in Unchecked: the untyped event payload, until contract-events replaces it.
+                _definitions["AuditEntryResponse"]!["properties"]!["changes"] = true;
+            }
             foreach (var (template, item) in document["paths"]!.AsObject())
             {
                 var segments = template.Split('/');
@@ -178,7 +190,7 @@ public sealed class ContractCheckingHandler(Func<HttpClient> documentClient) : D
             return violations;
         }
 
-        private static void CheckHeaders(JsonObject documented, HttpResponseMessage response, List<string> violations)
+        private void CheckHeaders(JsonObject documented, HttpResponseMessage response, List<string> violations)
         {
             var declared = documented["headers"]?.AsObject() ?? [];
             foreach (var name in ContractHeaders)
@@ -190,7 +202,10 @@ public sealed class ContractCheckingHandler(Func<HttpClient> documentClient) : D
                     violations.Add($"header {name} is sent but not declared");
                 }
 
-                if (!present && declaration.Value?["required"]?.GetValue<bool>() == true)
+                var header = declaration.Value?["$ref"]?.GetValue<string>() is { } reference
+                    ? _headers[reference.Split('/')[^1]]
+                    : declaration.Value;
+                if (!present && header?["required"]?.GetValue<bool>() == true)
                 {
                     violations.Add($"header {name} is declared required but missing");
                 }

@@ -13,7 +13,7 @@ internal static class WebhookRules
     public static IRuleBuilderOptions<T, string?> ValidWebhookUrl<T>(this IRuleBuilder<T, string?> rule) =>
         rule.NotEmpty().WithMessage("url is required.")
             .MaximumLength(UrlMaxLength).WithMessage($"url must be at most {UrlMaxLength} characters.")
-            .Must(url => string.IsNullOrWhiteSpace(url) || url.Length > UrlMaxLength || IsHttpUrl(url))
+            .HasFormat("uri", url => string.IsNullOrWhiteSpace(url) || url.Length > UrlMaxLength || IsHttpUrl(url))
             .WithMessage("url must be an absolute http or https URL, such as https://example.com/hooks/orbit.")
             .Must(url => url is null || !IsHttpUrl(url) || new Uri(url).UserInfo.Length == 0)
             .WithMessage("url must not contain a user name or password; receivers authenticate Orbit by the webhook-signature header.");

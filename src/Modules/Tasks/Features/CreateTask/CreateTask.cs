@@ -47,7 +47,7 @@ internal sealed class CreateTaskValidator : AbstractValidator<CreateTaskCommand>
         RuleFor(c => c.Task.Priority).OneOf(TaskValues.PriorityValues)
             .WithMessage($"priority must be one of: {TaskValues.PriorityList}.").OverridePropertyName("priority");
         RuleFor(c => c.Task.Labels).ValidLabels().OverridePropertyName("labels");
-        RuleFor(c => c.Task.DueDate).Must(d => d is null || DueDates.TryParse(d, out _))
+        RuleFor(c => c.Task.DueDate).HasFormat("date", d => DueDates.TryParse(d, out _))
             .WithMessage("dueDate must be a date as YYYY-MM-DD.").OverridePropertyName("dueDate");
     }
 }

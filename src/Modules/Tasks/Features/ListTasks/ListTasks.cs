@@ -58,7 +58,7 @@ internal sealed class ListTasksValidator : AbstractValidator<ListTasksQuery>
             .WithMessage("assigneeId must be a user id, 'me' or 'none'.");
         RuleFor(q => q.Label).MaximumLength(TaskRules.LabelMaxLength).WithMessage($"label must be at most {TaskRules.LabelMaxLength} characters.");
         RuleFor(q => q.Q).MaximumLength(200).WithMessage("q must be at most 200 characters.");
-        RuleFor(q => q.DueBefore).Must(d => DueDates.TryParse(d, out _)).WithMessage("dueBefore must be a date as YYYY-MM-DD.");
+        RuleFor(q => q.DueBefore).HasFormat("date", d => DueDates.TryParse(d, out _)).WithMessage("dueBefore must be a date as YYYY-MM-DD.");
     }
 }
 

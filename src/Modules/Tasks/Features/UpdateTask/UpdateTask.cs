@@ -44,7 +44,7 @@ internal sealed class UpdateTaskValidator : AbstractValidator<UpdateTaskCommand>
         When(c => c.Patch.Labels.IsPresent, () =>
             RuleFor(c => c.Patch.Labels.Value).ValidLabels().OverridePropertyName("labels"));
         When(c => c.Patch.DueDate.IsPresent, () =>
-            RuleFor(c => c.Patch.DueDate.Value).Must(d => DueDates.TryParse(d, out _))
+            RuleFor(c => c.Patch.DueDate.Value).HasFormat("date", d => DueDates.TryParse(d, out _))
                 .WithMessage("dueDate must be a date as YYYY-MM-DD, or null.").OverridePropertyName("dueDate"));
     }
 }
