@@ -54,6 +54,9 @@ internal static class OpenApiServiceCollectionExtensions
             options.AddOperationTransformer<ProblemResponsesTransformer>().AddDocumentTransformer<ProblemResponsesTransformer>();
             options.AddOperationTransformer<HttpHeadersTransformer>().AddDocumentTransformer<HttpHeadersTransformer>();
             options.AddOperationTransformer<AcceptedBodyTransformer>();
+            options.AddDocumentTransformer<EventSchemas>();
+            options.AddDocumentTransformer<WebhookDocumentation>();
+            options.AddOperationTransformer<ServerSentEventsDocumentation>();
             options.AddDocumentTransformer<ValidationRulesTransformer>();
         });
         return services;

@@ -1,0 +1,17 @@
+import { Outlet } from 'react-router';
+import { AppHeader } from '../organisms/AppHeader';
+
+/** Signed-in pages: skip link, header, one main landmark that the skip link targets. */
+export function AppLayout() {
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <AppHeader />
+      <main id="main" className="app-main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  );
+}

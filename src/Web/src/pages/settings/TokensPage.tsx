@@ -1,0 +1,9 @@
+// Placeholder: the feature engineer replaces this page; its route is already declared in src/routes.tsx.
+export function TokensPage() {
+  return (
+    <section aria-labelledby="page-heading">
+      <h1 id="page-heading">Personal access tokens</h1>
+      <p className="muted">Coming soon.</p>
+    </section>
+  );
+}
