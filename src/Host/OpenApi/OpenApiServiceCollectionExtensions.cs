@@ -58,6 +58,7 @@ internal static class OpenApiServiceCollectionExtensions
             options.AddDocumentTransformer<WebhookDocumentation>();
             options.AddOperationTransformer<ServerSentEventsDocumentation>();
             options.AddDocumentTransformer<ValidationRulesTransformer>();
+            options.AddDocumentTransformer<AcceptedBodyTransformer>();
         });
         return services;
     }

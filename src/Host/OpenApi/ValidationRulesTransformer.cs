@@ -56,7 +56,7 @@ internal sealed partial class ValidationRulesTransformer : IOpenApiDocumentTrans
                 {
                     foreach (var (rule, component) in RulesFor(rules, parameter.Name!))
                     {
-                        Constrain(schema, component);
+                        Constrain(TargetOf(rule, schema), component);
                     }
                 }
             }
@@ -71,8 +71,8 @@ internal sealed partial class ValidationRulesTransformer : IOpenApiDocumentTrans
         foreach (var (name, property) in body.Properties ?? new Dictionary<string, IOpenApiSchema>())
         {
             var matching = RulesFor(rules, name).ToList();
-            var mustBeSent = matching.Any(m => IsPresenceRule(m.Component) && !IsConditional(m.Rule, m.Component));
-            var mustNotBeNull = matching.Any(m => IsPresenceRule(m.Component));
+            var mustBeSent = matching.Any(m => IsPresenceRule(m.Component) && !IsCollectionRule(m.Rule) && !IsConditional(m.Rule, m.Component));
+            var mustNotBeNull = matching.Any(m => IsPresenceRule(m.Component) && !IsCollectionRule(m.Rule));
             var nullable = property is OpenApiSchema { Type: { } type } && type.HasFlag(JsonSchemaType.Null);
             var conditional = body.Properties!.Keys.SelectMany(p => RulesFor(rules, p)).Any(m => IsConditional(m.Rule, m.Component));
             if (property is OpenApiSchema inline)
@@ -83,9 +83,9 @@ internal sealed partial class ValidationRulesTransformer : IOpenApiDocumentTrans
                     nullable = false;
                 }
 
-                foreach (var (_, component) in matching)
+                foreach (var (rule, component) in matching)
                 {
-                    Constrain(inline, component);
+                    Constrain(TargetOf(rule, inline), component);
                 }
             }
 
@@ -97,6 +97,13 @@ internal sealed partial class ValidationRulesTransformer : IOpenApiDocumentTrans
             }
         }
     }
+
+    // RuleForEach rules constrain each item of the list.
+    private static OpenApiSchema TargetOf(IValidationRule rule, OpenApiSchema schema) =>
+        IsCollectionRule(rule) && schema.Items is OpenApiSchema items ? items : schema;
+
+    private static bool IsCollectionRule(IValidationRule rule) =>
+        rule.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICollectionRule<,>));
 
     private static bool IsConditional(IValidationRule rule, IRuleComponent component) =>
         rule.HasCondition || rule.HasAsyncCondition || component.HasCondition || component.HasAsyncCondition;

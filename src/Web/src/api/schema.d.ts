@@ -1007,7 +1007,7 @@ export interface components {
             id: string;
             email: string;
             displayName: string;
-            roles: string[];
+            roles: "admin"[];
             isDisabled: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -1360,7 +1360,6 @@ export interface components {
         };
         /** @description Every integration event Orbit publishes, discriminated by `type`: the catalogue of event schemas. The events of a project reach clients through the change feed (`FeedEvent`) and webhooks (`webhooks`); `user.registered` concerns no project and is only audited. */
         IntegrationEvent: components["schemas"]["CommentAddedEvent"] | components["schemas"]["CommentDeletedEvent"] | components["schemas"]["CommentEditedEvent"] | components["schemas"]["MemberAddedEvent"] | components["schemas"]["MemberRemovedEvent"] | components["schemas"]["MemberRoleChangedEvent"] | components["schemas"]["ProjectArchivedEvent"] | components["schemas"]["ProjectCreatedEvent"] | components["schemas"]["ProjectRestoredEvent"] | components["schemas"]["ProjectUpdatedEvent"] | components["schemas"]["TaskAssignedEvent"] | components["schemas"]["TaskCreatedEvent"] | components["schemas"]["TaskDeletedEvent"] | components["schemas"]["TaskRestoredEvent"] | components["schemas"]["TaskStatusChangedEvent"] | components["schemas"]["TaskUpdatedEvent"] | components["schemas"]["UserRegisteredEvent"];
-        JsonElement: unknown;
         MarkAllNotificationsReadResponse: {
             /** Format: int32 */
             marked: number;
@@ -1821,7 +1820,7 @@ export interface components {
             role: "viewer" | "member" | "maintainer" | "owner";
         };
         SetUserRolesRequest: {
-            roles: string[];
+            roles: "admin"[];
         };
         SignInCommand: {
             email: string;
@@ -2175,7 +2174,7 @@ export interface components {
             id: string;
             email: string;
             displayName: string;
-            roles: string[];
+            roles: "admin"[];
             /** Format: date-time */
             createdAt: string;
         };
