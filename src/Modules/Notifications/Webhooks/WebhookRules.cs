@@ -21,7 +21,7 @@ internal static class WebhookRules
     /// <summary>At least one event type from the known list, or "*" for all of them.</summary>
     public static IRuleBuilderOptions<T, IReadOnlyList<string>?> ValidWebhookEvents<T>(this IRuleBuilder<T, IReadOnlyList<string>?> rule) =>
         rule.NotEmpty().WithMessage($"events is required: a list of event types, or [\"{WebhookEventTypes.All}\"] for all.")
-            .ItemCount(1, MaxEvents).WithMessage($"events may list at most {MaxEvents} event types.")
+            .ItemCount(0, MaxEvents).WithMessage($"events may list at most {MaxEvents} event types.")
             .EachOneOf(WebhookEventTypes.Filters)
             .WithMessage((_, events) =>
                 $"events has unknown event types ({string.Join(", ", events!.Where(e => e != WebhookEventTypes.All && (e is null || !WebhookEventTypes.IsKnown(e))).Select(e => e ?? "null"))}); " +
