@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -41,22 +40,16 @@ services.AddSingleton(TimeProvider.System);
 // On SIGTERM Kestrel stops accepting, in-flight requests and the relay's current batch finish, then the process
 // exits; whatever is still running after this long is abandoned (the outbox redelivers it on the next start).
 services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
-services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-{
-    context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-    // ASP.NET Core knows no type for some statuses (429 among them); RFC 9457 says "about:blank" then.
-    context.ProblemDetails.Type ??= context.ProblemDetails.Status == StatusCodes.Status429TooManyRequests
-        ? "https://www.rfc-editor.org/rfc/rfc6585#section-4"
-        : "about:blank";
-    context.ProblemDetails.Extensions.Remove("requestId");
-    context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
-});
+services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDocuments.Complete);
 services.AddExceptionHandler<UnhandledExceptionHandler>();
 services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 services.ConfigureHttpJsonOptions(options =>
 {
     // Unknown properties are usually typos: reject them rather than silently ignore them.
     options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+    // Numbers are numbers: the web defaults also read "12" as 12, which the OpenAPI description then has to show as
+    // integer-or-string. No client needs it, and a number sent as a string is more likely a bug than intent.
+    options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
     options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
     options.SerializerOptions.Converters.Add(new UtcDateTimeJsonConverter());
 });

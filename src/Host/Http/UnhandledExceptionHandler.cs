@@ -75,7 +75,7 @@ internal sealed partial class UnhandledExceptionHandler(IProblemDetailsService p
                 return Invalid(field, "has the wrong type.");
             }
 
-            return new ProblemDetails { Status = StatusCodes.Status400BadRequest, Detail = "The request body is not valid JSON." };
+            return new ProblemDetails { Status = StatusCodes.Status400BadRequest, Detail = "The request body is not valid JSON.", Extensions = { ["code"] = "request.malformed_json" } };
         }
 
         var binding = FailedBinding().Match(exception.Message);
@@ -86,7 +86,7 @@ internal sealed partial class UnhandledExceptionHandler(IProblemDetailsService p
 
         if (exception.Message.Contains("was not provided from body", StringComparison.Ordinal) || exception.Message.Contains("Implicit body inferred", StringComparison.Ordinal))
         {
-            return new ProblemDetails { Status = StatusCodes.Status400BadRequest, Detail = "A JSON request body is required." };
+            return new ProblemDetails { Status = StatusCodes.Status400BadRequest, Detail = "A JSON request body is required.", Extensions = { ["code"] = "request.body_required" } };
         }
 
         return new ProblemDetails
@@ -98,11 +98,14 @@ internal sealed partial class UnhandledExceptionHandler(IProblemDetailsService p
         };
     }
 
+    // The same code as a validator's answer (ValidationError), so a client handles an unknown or mistyped field the
+    // same way whether the body was bound (POST) or read by hand (merge patches).
     private static HttpValidationProblemDetails Invalid(string field, string message) =>
         new(new Dictionary<string, string[]> { [field.Length == 0 ? "$" : field] = [message] })
         {
             Status = StatusCodes.Status400BadRequest,
             Detail = "The request body does not match the expected shape.",
+            Extensions = { ["code"] = Orbit.Shared.Results.ValidationError.ValidationFailedCode },
         };
 
     // "$.labels[2]" → "labels[2]"; "$" → "".

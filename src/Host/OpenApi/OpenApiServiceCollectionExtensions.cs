@@ -1,17 +1,27 @@
-using Microsoft.AspNetCore.Authorization;
+using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
-using Orbit.Shared.Http;
 
 namespace Orbit.Host.OpenApi;
 
 internal static class OpenApiServiceCollectionExtensions
 {
-    private const string BearerScheme = "Bearer";
+    private static readonly Dictionary<string, string> TagDescriptions = new()
+    {
+        ["Authentication"] = "Registration, sign-in, refresh-token rotation and sign-out.",
+        ["Users"] = "The signed-in user.",
+        ["Personal access tokens"] = "Long-lived tokens for scripts and integrations.",
+        ["Administration"] = "User administration, the audit trail and the outbox (administrators only).",
+        ["Projects"] = "Projects, their members and roles (viewer < member < maintainer < owner).",
+        ["Tasks"] = "Tasks with per-project keys (ABC-42), filters, search and keyset lists.",
+        ["Comments"] = "Comments on tasks.",
+        ["Activity"] = "Task and project activity, and the per-project change feed.",
+        ["Notifications"] = "In-app notifications of the signed-in user.",
+        ["Webhooks"] = "Signed webhooks of a project, their deliveries and redelivery.",
+    };
 
     /// <summary>
-    /// One OpenAPI 3.1 document for API v1. Authorization is derived from endpoint metadata in one place: every
-    /// endpoint that requires it gets the bearer requirement and its 401 (and 403 for policies) responses, so no
-    /// endpoint can forget to document it.
+    /// One OpenAPI 3.1 document for API v1, and the single place its transformers are registered: each derives one
+    /// aspect of the contract from the code (types, endpoint metadata, validators), so no endpoint can forget it.
     /// </summary>
     public static IServiceCollection AddOrbitOpenApi(this IServiceCollection services)
     {
@@ -24,65 +34,31 @@ internal static class OpenApiServiceCollectionExtensions
                 document.Info.Description = "Team work tracking: projects, members, tasks, comments, activity, notifications and webhooks. " +
                     "Errors are RFC 9457 problem documents. Sign in with POST /api/v1/auth/login, then send `Authorization: Bearer <accessToken>` " +
                     "(or a personal access token).";
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                // Relative, so the document is the same wherever it is served (local, staging or production) and a
+                // client calls the host it read the document from.
+                document.Servers = [new OpenApiServer
                 {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    BearerFormat = "JWT or orbit_pat_ personal access token",
-                    Description = "An access token from /api/v1/auth/login, or a personal access token.",
-                };
+                    Url = "/",
+                    Description = "The host serving this document: local, staging or production alike.",
+                    Extensions = new Dictionary<string, IOpenApiExtension> { ["x-internal"] = new JsonNodeExtension(JsonValue.Create(false)) },
+                }];
+                foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+                {
+                    tag.Description ??= TagDescriptions.GetValueOrDefault(tag.Name!);
+                }
+
                 return Task.CompletedTask;
             });
+            options.AddSchemaTransformer<ClrTypeSchemaTransformer>();
+            options.AddOperationTransformer<SecurityRequirementTransformer>().AddDocumentTransformer<SecurityRequirementTransformer>();
+            options.AddOperationTransformer<ProblemResponsesTransformer>().AddDocumentTransformer<ProblemResponsesTransformer>();
+            options.AddOperationTransformer<HttpHeadersTransformer>().AddDocumentTransformer<HttpHeadersTransformer>();
+            options.AddOperationTransformer<AcceptedBodyTransformer>();
             options.AddDocumentTransformer<EventSchemas>();
             options.AddDocumentTransformer<WebhookDocumentation>();
             options.AddOperationTransformer<ServerSentEventsDocumentation>();
-            options.AddOperationTransformer((operation, context, _) =>
-            {
-                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-                if (metadata.OfType<Idempotency.IdempotentEndpointMetadata>().Any())
-                {
-                    operation.Parameters ??= [];
-                    operation.Parameters.Add(new OpenApiParameter
-                    {
-                        Name = Idempotency.HeaderName,
-                        In = ParameterLocation.Header,
-                        Description = "Optional. The same key from the same user within 24 h replays the first response instead of creating again.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 },
-                    });
-                }
-
-                if (metadata.OfType<Versioning.IfMatchMetadata>().Any())
-                {
-                    operation.Parameters ??= [];
-                    operation.Parameters.Add(new OpenApiParameter
-                    {
-                        Name = "If-Match",
-                        In = ParameterLocation.Header,
-                        Description = "Optional. The ETag (version) last read, e.g. \"3\"; when it is stale the request gets 412 and changes nothing.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                    });
-                }
-                if (metadata.OfType<IAllowAnonymous>().Any() || !metadata.OfType<IAuthorizeData>().Any())
-                {
-                    return Task.CompletedTask;
-                }
-
-                operation.Security ??= [];
-                operation.Security.Add(new OpenApiSecurityRequirement
-                {
-                    [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],
-                });
-                operation.Responses ??= [];
-                operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No valid credentials (problem document)." });
-                if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy is not null || a.Roles is not null))
-                {
-                    operation.Responses.TryAdd("403", new OpenApiResponse { Description = "Authenticated, but the role is too low (problem document)." });
-                }
-
-                return Task.CompletedTask;
-            });
+            options.AddDocumentTransformer<ValidationRulesTransformer>();
+            options.AddDocumentTransformer<AcceptedBodyTransformer>();
         });
         return services;
     }

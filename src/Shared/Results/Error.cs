@@ -33,4 +33,8 @@ public record Error(string Code, string Detail, ErrorType Type)
 
 /// <summary>A validation failure with messages per (camelCase) field.</summary>
 public sealed record ValidationError(IReadOnlyDictionary<string, string[]> Errors)
-    : Error("validation_failed", "One or more fields are invalid.", ErrorType.Validation);
+    : Error(ValidationFailedCode, "One or more fields are invalid.", ErrorType.Validation)
+{
+    /// <summary>The code of every validation problem, however the invalid field was found.</summary>
+    public const string ValidationFailedCode = "validation_failed";
+}

@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Orbit.Tests.Contract;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -74,6 +76,29 @@ public sealed class OrbitApi : WebApplicationFactory<Program>
         {
             builder.ConfigureTestServices(_services);
         }
+    }
+
+    /// <summary>
+    /// A client whose every answer is checked against the OpenAPI document (<see cref="ContractCheckingHandler"/>),
+    /// with the redirect and cookie handling of the factory's default client.
+    /// </summary>
+    public new HttpClient CreateClient() => CreateClient(new WebApplicationFactoryClientOptions());
+
+    public new HttpClient CreateClient(WebApplicationFactoryClientOptions options)
+    {
+        var handlers = new List<DelegatingHandler>();
+        if (options.AllowAutoRedirect)
+        {
+            handlers.Add(new RedirectHandler(options.MaxAutomaticRedirections));
+        }
+
+        if (options.HandleCookies)
+        {
+            handlers.Add(new CookieContainerHandler());
+        }
+
+        handlers.Add(new ContractCheckingHandler(() => base.CreateClient()));
+        return CreateDefaultClient(options.BaseAddress, [.. handlers]);
     }
 
     /// <summary>A client carrying the given bearer token.</summary>

@@ -1,3 +1,4 @@
+using Orbit.Shared.Http;
 namespace Orbit.Modules.Identity.Users;
 
 // Dapper materialises these through their setters: Npgsql reports text[] columns as System.Array, which Dapper's
@@ -12,6 +13,7 @@ internal sealed record UserResponse
 
     public required string DisplayName { get; init; }
 
+    [AllowedValuesFrom(typeof(UserRules), nameof(UserRules.KnownRoles))]
     public required string[] Roles { get; init; }
 
     public required DateTime CreatedAt { get; init; }
@@ -26,6 +28,7 @@ internal sealed record AdminUserResponse
 
     public required string DisplayName { get; init; }
 
+    [AllowedValuesFrom(typeof(UserRules), nameof(UserRules.KnownRoles))]
     public required string[] Roles { get; init; }
 
     public required bool IsDisabled { get; init; }

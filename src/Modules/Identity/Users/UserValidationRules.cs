@@ -1,3 +1,4 @@
+using Orbit.Shared.Validation;
 using FluentValidation;
 
 namespace Orbit.Modules.Identity.Users;
@@ -15,7 +16,7 @@ internal static class UserValidationRules
             .WithMessage($"password must be {UserRules.PasswordMinLength} to {UserRules.PasswordMaxLength} characters.");
 
     public static IRuleBuilderOptions<T, string> ValidDisplayName<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(name => !string.IsNullOrWhiteSpace(name)).WithMessage("displayName is required.")
-            .Must(name => name is null || name.Trim().Length <= UserRules.DisplayNameMaxLength)
+        rule.NotEmpty().WithMessage("displayName is required.")
+            .TrimmedMaximumLength(UserRules.DisplayNameMaxLength)
             .WithMessage($"displayName must be 1 to {UserRules.DisplayNameMaxLength} characters.");
 }

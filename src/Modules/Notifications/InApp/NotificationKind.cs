@@ -6,4 +6,6 @@ internal static class NotificationKind
     public const string Assigned = "assigned";
     public const string Commented = "commented";
     public const string Mentioned = "mentioned";
+
+    public static readonly IReadOnlyList<string> All = [Assigned, Commented, Mentioned];
 }

@@ -1,3 +1,4 @@
+using Orbit.Shared.Http;
 namespace Orbit.Modules.Notifications.InApp;
 
 /// <summary>A notification as the API shows it.</summary>
@@ -5,7 +6,7 @@ namespace Orbit.Modules.Notifications.InApp;
 /// <param name="ActorId">Who did what the notification is about.</param>
 internal sealed record NotificationResponse(
     Guid Id,
-    string Kind,
+    [property: AllowedValuesFrom(typeof(NotificationKind), nameof(NotificationKind.All))] string Kind,
     Guid ProjectId,
     Guid TaskId,
     string TaskKey,

@@ -1,3 +1,4 @@
+using Orbit.Shared.Http;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
@@ -15,7 +16,7 @@ internal sealed record DeliveryResponse(
     Guid WebhookId,
     Guid EventId,
     string EventType,
-    string Status,
+    [property: AllowedValuesFrom(typeof(DeliveryStatuses), nameof(DeliveryStatuses.All))] string Status,
     DateTime? NextAttemptAt,
     int? LastStatusCode,
     int? LastDurationMs,
@@ -24,6 +25,12 @@ internal sealed record DeliveryResponse(
     DateTime? DeliveredAt,
     JsonElement Data,
     IReadOnlyList<AttemptResponse> Attempts);
+
+/// <summary>What <c>notifications.webhook_deliveries.status</c> holds and the API shows.</summary>
+internal static class DeliveryStatuses
+{
+    public static readonly IReadOnlyList<string> All = ["pending", "succeeded", "failed"];
+}
 
 /// <param name="StatusCode">The receiver's HTTP status; <c>null</c> when there was no answer (refused target, timeout, network error).</param>
 internal sealed record AttemptResponse(int Attempt, DateTime At, int? StatusCode, int DurationMs, string? Error);

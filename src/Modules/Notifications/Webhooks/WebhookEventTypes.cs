@@ -37,6 +37,9 @@ internal static class WebhookEventTypes
 
     public static IReadOnlyList<string> Names { get; } = [.. ProjectIdReaders.Keys.Order(StringComparer.Ordinal)];
 
+    /// <summary>What a webhook's <c>events</c> may hold: "*" or any of <see cref="Names"/>.</summary>
+    public static IReadOnlyList<string> Filters { get; } = [All, .. Names];
+
     public static bool IsKnown(string eventType) => ProjectIdReaders.ContainsKey(eventType);
 
     /// <summary>The project the event belongs to; throws for a type or version this code does not know.</summary>

@@ -1,3 +1,4 @@
+using Orbit.Shared.Http;
 namespace Orbit.Modules.Notifications.Webhooks;
 
 /// <summary>A webhook as the API shows it after registration: never with its secret.</summary>
@@ -7,7 +8,7 @@ internal sealed record WebhookResponse(
     Guid Id,
     Guid ProjectId,
     string Url,
-    string[] Events,
+    [property: AllowedValuesFrom(typeof(WebhookEventTypes), nameof(WebhookEventTypes.Filters))] string[] Events,
     Guid CreatedBy,
     DateTime CreatedAt,
     DateTime? DisabledAt,

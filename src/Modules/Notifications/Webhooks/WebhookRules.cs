@@ -1,3 +1,4 @@
+using Orbit.Shared.Validation;
 using FluentValidation;
 
 namespace Orbit.Modules.Notifications.Webhooks;
@@ -10,18 +11,18 @@ internal static class WebhookRules
 
     /// <summary>An absolute http or https URL without credentials. Where it points is checked at send time, not here.</summary>
     public static IRuleBuilderOptions<T, string?> ValidWebhookUrl<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(url => !string.IsNullOrWhiteSpace(url)).WithMessage("url is required.")
-            .Must(url => url is null || url.Length <= UrlMaxLength).WithMessage($"url must be at most {UrlMaxLength} characters.")
-            .Must(url => string.IsNullOrWhiteSpace(url) || url.Length > UrlMaxLength || IsHttpUrl(url))
+        rule.NotEmpty().WithMessage("url is required.")
+            .MaximumLength(UrlMaxLength).WithMessage($"url must be at most {UrlMaxLength} characters.")
+            .HasFormat("uri", url => string.IsNullOrWhiteSpace(url) || url.Length > UrlMaxLength || IsHttpUrl(url))
             .WithMessage("url must be an absolute http or https URL, such as https://example.com/hooks/orbit.")
             .Must(url => url is null || !IsHttpUrl(url) || new Uri(url).UserInfo.Length == 0)
             .WithMessage("url must not contain a user name or password; receivers authenticate Orbit by the webhook-signature header.");
 
     /// <summary>At least one event type from the known list, or "*" for all of them.</summary>
     public static IRuleBuilderOptions<T, IReadOnlyList<string>?> ValidWebhookEvents<T>(this IRuleBuilder<T, IReadOnlyList<string>?> rule) =>
-        rule.Must(events => events is { Count: > 0 }).WithMessage($"events is required: a list of event types, or [\"{WebhookEventTypes.All}\"] for all.")
-            .Must(events => events is null || events.Count <= MaxEvents).WithMessage($"events may list at most {MaxEvents} event types.")
-            .Must(events => events is null || events.All(e => e == WebhookEventTypes.All || (e is not null && WebhookEventTypes.IsKnown(e))))
+        rule.NotEmpty().WithMessage($"events is required: a list of event types, or [\"{WebhookEventTypes.All}\"] for all.")
+            .ItemCount(0, MaxEvents).WithMessage($"events may list at most {MaxEvents} event types.")
+            .EachOneOf(WebhookEventTypes.Filters)
             .WithMessage((_, events) =>
                 $"events has unknown event types ({string.Join(", ", events!.Where(e => e != WebhookEventTypes.All && (e is null || !WebhookEventTypes.IsKnown(e))).Select(e => e ?? "null"))}); " +
                 $"use \"{WebhookEventTypes.All}\" or any of: {string.Join(", ", WebhookEventTypes.Names)}.");

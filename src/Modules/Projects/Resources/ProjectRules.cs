@@ -1,3 +1,4 @@
+using Orbit.Shared.Validation;
 using System.Text.RegularExpressions;
 using FluentValidation;
 
@@ -11,26 +12,27 @@ internal static partial class ProjectRules
 
     /// <summary>One message per bad key: required, else "uppercase" when only the case is wrong, else the format.</summary>
     public static IRuleBuilderOptions<T, string?> ValidProjectKey<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(key => !string.IsNullOrEmpty(key)).WithMessage("key is required.")
+        rule.NotEmpty().WithMessage("key is required.")
             .Must(key => string.IsNullOrEmpty(key) || KeyPattern().IsMatch(key) || !KeyPattern().IsMatch(key.ToUpperInvariant()))
             .WithMessage((_, key) => $"key must be uppercase (A–Z and 0–9): use {key!.ToUpperInvariant()}.")
-            .Must(key => string.IsNullOrEmpty(key) || KeyPattern().IsMatch(key.ToUpperInvariant()))
+            .SetValidator(new NormalizedPatternValidator<T>(KeyPattern(), key => key.ToUpperInvariant()))
             .WithMessage("key must be 2 to 10 characters of A–Z and 0–9, starting with a letter (for example ABC or WEB2).");
 
     /// <summary>Required, 1 to 200 characters once trimmed. <c>null</c> is refused with its own message (a merge patch may send it).</summary>
     public static IRuleBuilderOptions<T, string?> ValidProjectName<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(name => !string.IsNullOrWhiteSpace(name)).WithMessage("name is required and cannot be null or blank.")
-            .Must(name => name is null || name.Trim().Length <= NameMaxLength)
+        rule.NotEmpty().WithMessage("name is required and cannot be null or blank.")
+            .TrimmedMaximumLength(NameMaxLength)
             .WithMessage($"name must be 1 to {NameMaxLength} characters.");
 
     public static IRuleBuilderOptions<T, string?> ValidProjectDescription<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(description => description is null || description.Length <= DescriptionMaxLength)
+        rule.MaximumLength(DescriptionMaxLength)
             .WithMessage($"description must be at most {DescriptionMaxLength} characters.");
 
     /// <summary>One of viewer, member, maintainer, owner, in that case.</summary>
+    /// <summary>Required and one of the role names; written with described rules so the OpenAPI document lists the enum.</summary>
     public static IRuleBuilderOptions<T, string?> ValidMemberRole<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(role => !string.IsNullOrEmpty(role)).WithMessage("role is required.")
-            .Must(role => string.IsNullOrEmpty(role) || ProjectRoles.Parse(role) is not null)
+        rule.NotEmpty().WithMessage("role is required.")
+            .OneOf(ProjectRoles.Names)
             .WithMessage($"role must be one of: {string.Join(", ", ProjectRoles.Names)}.");
 
     /// <summary>Names are trimmed; a blank description is no description.</summary>

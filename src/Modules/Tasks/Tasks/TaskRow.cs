@@ -106,6 +106,10 @@ internal static class TaskValues
     private static readonly Dictionary<string, WorkPriority> PrioritiesByName = Enum.GetValues<WorkPriority>()
         .ToDictionary(p => p.ToString().ToLowerInvariant(), p => p, StringComparer.Ordinal);
 
+    public static readonly IReadOnlyList<string> StatusValues = [.. StatusNames.Values];
+
+    public static readonly IReadOnlyList<string> PriorityValues = [.. PrioritiesByName.Keys];
+
     public static readonly string StatusList = string.Join(", ", StatusNames.Values);
     public static readonly string PriorityList = string.Join(", ", PrioritiesByName.Keys);
 

@@ -1,3 +1,4 @@
+using Orbit.Shared.Validation;
 using FluentValidation;
 
 namespace Orbit.Modules.Tasks.Tasks;
@@ -12,22 +13,21 @@ internal static class TaskRules
     public const int CommentMaxLength = 20_000;
 
     public static IRuleBuilderOptions<T, string?> ValidTitle<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(title => !string.IsNullOrWhiteSpace(title)).WithMessage("title is required.")
-            .Must(title => title is null || title.Trim().Length <= TitleMaxLength).WithMessage($"title must be 1 to {TitleMaxLength} characters.");
+        rule.NotEmpty().WithMessage("title is required.")
+            .TrimmedMaximumLength(TitleMaxLength).WithMessage($"title must be 1 to {TitleMaxLength} characters.");
 
     public static IRuleBuilderOptions<T, string?> ValidDescription<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(description => description is null || description.Length <= DescriptionMaxLength)
+        rule.MaximumLength(DescriptionMaxLength)
             .WithMessage($"description must be at most {DescriptionMaxLength} characters.");
 
     public static IRuleBuilderOptions<T, IReadOnlyList<string>?> ValidLabels<T>(this IRuleBuilder<T, IReadOnlyList<string>?> rule) =>
-        rule.Must(labels => labels is null || labels.Count <= MaxLabels).WithMessage($"labels may hold at most {MaxLabels} labels.")
-            .Must(labels => labels is null || labels.All(l => !string.IsNullOrWhiteSpace(l))).WithMessage("labels must not be empty.")
-            .Must(labels => labels is null || labels.All(l => l is null || l.Trim().Length <= LabelMaxLength))
-            .WithMessage($"each label must be at most {LabelMaxLength} characters.");
+        rule.ItemCount(0, MaxLabels).WithMessage($"labels may hold at most {MaxLabels} labels.")
+            .EachTrimmedLength(LabelMaxLength)
+            .WithMessage((_, labels) => labels!.Any(string.IsNullOrWhiteSpace) ? "labels must not be empty." : $"each label must be at most {LabelMaxLength} characters.");
 
     public static IRuleBuilderOptions<T, string?> ValidCommentBody<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(body => !string.IsNullOrWhiteSpace(body)).WithMessage("body is required.")
-            .Must(body => body is null || body.Length <= CommentMaxLength).WithMessage($"body must be 1 to {CommentMaxLength} characters.");
+        rule.NotEmpty().WithMessage("body is required.")
+            .MaximumLength(CommentMaxLength).WithMessage($"body must be 1 to {CommentMaxLength} characters.");
 
     /// <summary>Labels are trimmed and unique without regard to case; the first spelling wins.</summary>
     public static string[] NormalizeLabels(IEnumerable<string>? labels) =>

@@ -1071,40 +1071,41 @@ export interface webhooks {
 export interface components {
     schemas: {
         AddCommentRequest: {
-            body: null | string;
+            body: string;
         };
         AddMemberRequest: {
-            email: null | string;
-            role: null | string;
+            email?: null | string;
+            /** @enum {string} */
+            role: "viewer" | "member" | "maintainer" | "owner";
         };
         AdminUserResponse: {
             /** Format: uuid */
             id: string;
             email: string;
             displayName: string;
-            roles: string[];
+            roles: "admin"[];
             isDisabled: boolean;
             /** Format: date-time */
-            createdAt: unknown;
+            createdAt: string;
             /** Format: date-time */
-            updatedAt: unknown;
+            updatedAt: string;
             /** Format: int32 */
-            version: number | string;
+            version: number;
         };
         AttemptResponse: {
             /** Format: int32 */
-            attempt: number | string;
+            attempt: number;
             /** Format: date-time */
-            at: unknown;
+            at: string;
             /** Format: int32 */
-            statusCode: null | number | string;
+            statusCode: null | number;
             /** Format: int32 */
-            durationMs: number | string;
+            durationMs: number;
             error: null | string;
         };
         AuditEntryResponse: {
             /** Format: int64 */
-            id: number | string;
+            id: number;
             action: components["schemas"]["EventType"];
             /** Format: uuid */
             actorId: null | string;
@@ -1119,17 +1120,17 @@ export interface components {
                 [key: string]: components["schemas"]["FieldChange"];
             };
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             traceId: null | string;
         };
         ChainVerification: {
             valid: boolean;
             /** Format: int64 */
-            checkedRows: number | string;
+            checkedRows: number;
             /** Format: int64 */
-            firstBrokenId: null | number | string;
+            firstBrokenId: null | number;
             /** Format: int64 */
-            headId: null | number | string;
+            headId: null | number;
             headHash: null | string;
         };
         ClientError: {
@@ -1139,8 +1140,8 @@ export interface components {
             componentStack: null | string;
         };
         ClientEventsRequest: {
-            errors: null | components["schemas"]["ClientError"][];
-            vitals: null | components["schemas"]["WebVital"][];
+            errors?: null | components["schemas"]["ClientError"][];
+            vitals?: null | components["schemas"]["WebVital"][];
         };
         /** @description Payload of `comment.added` events (version 1). */
         CommentAdded: {
@@ -1182,7 +1183,7 @@ export interface components {
         CommentAddedFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1224,7 +1225,7 @@ export interface components {
         CommentDeletedFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1267,7 +1268,7 @@ export interface components {
         CommentEditedFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1284,59 +1285,62 @@ export interface components {
             authorId: string;
             body: string;
             /** Format: date-time */
-            createdAt: unknown;
+            createdAt: string;
             /** Format: date-time */
-            updatedAt: unknown;
+            updatedAt: string;
             /** Format: int32 */
-            version: number | string;
+            version: number;
         };
         CreatedPersonalAccessToken: {
             /** Format: uuid */
             id: string;
             name: string;
             /** Format: date-time */
-            createdAt: unknown;
+            createdAt: string;
             /** Format: date-time */
-            expiresAt: unknown;
+            expiresAt: string;
             token: string;
         };
         CreatePersonalAccessTokenRequest: {
             name: string;
             /** Format: date-time */
-            expiresAt: unknown;
+            expiresAt?: null | string;
         };
         CreateProjectRequest: {
             key: string;
             name: string;
-            description: null | string;
+            description?: null | string;
         };
         CreateTaskRequest: {
-            title: null | string;
-            description: null | string;
-            status: null | string;
-            priority: null | string;
+            title: string;
+            description?: null | string;
+            /** @enum {null|string} */
+            status?: "backlog" | "todo" | "in_progress" | "in_review" | "done" | "cancelled" | null;
+            /** @enum {null|string} */
+            priority?: "none" | "low" | "medium" | "high" | "urgent" | null;
             /** Format: uuid */
-            assigneeId: null | string;
-            labels: null | string[];
-            dueDate: null | string;
+            assigneeId?: null | string;
+            labels?: null | string[];
+            /** Format: date */
+            dueDate?: null | string;
             /** Format: uuid */
-            parentId: null | string;
+            parentId?: null | string;
         };
         DeadLetter: {
             /** Format: uuid */
             id: string;
             type: string;
             /** Format: int32 */
-            version: number | string;
+            version: number;
             /** Format: uuid */
             aggregateId: null | string;
             /** Format: int32 */
-            attempts: number | string;
+            attempts: number;
             lastError: null | string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /** Format: date-time */
-            deadAt: unknown;
+            deadAt: string;
         };
         DeliveryResponse: {
             /** Format: uuid */
@@ -1345,18 +1349,19 @@ export interface components {
             webhookId: string;
             /** Format: uuid */
             eventId: string;
-            status: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
             /** Format: date-time */
-            nextAttemptAt: unknown;
+            nextAttemptAt: null | string;
             /** Format: int32 */
-            lastStatusCode: null | number | string;
+            lastStatusCode: null | number;
             /** Format: int32 */
-            lastDurationMs: null | number | string;
+            lastDurationMs: null | number;
             lastError: null | string;
             /** Format: date-time */
-            createdAt: unknown;
+            createdAt: string;
             /** Format: date-time */
-            deliveredAt: unknown;
+            deliveredAt: null | string;
             attempts: components["schemas"]["AttemptResponse"][];
         } & ({
             /** @constant */
@@ -1424,7 +1429,7 @@ export interface components {
             data: components["schemas"]["TaskUpdated"];
         });
         EditCommentRequest: {
-            body: null | string;
+            body: string;
         };
         /**
          * @description An integration event type.
@@ -1439,23 +1444,11 @@ export interface components {
             /** @description The value after; null when there is none (or the thing was removed). */
             after: null | string | string[];
         };
-        HttpValidationProblemDetails: {
-            type?: null | string;
-            title?: null | string;
-            /** Format: int32 */
-            status?: null | number | string;
-            detail?: null | string;
-            instance?: null | string;
-            errors?: {
-                [key: string]: string[];
-            };
-        };
         /** @description Every integration event Orbit publishes, discriminated by `type`: the catalogue of event schemas. The events of a project reach clients through the change feed (`FeedEvent`) and webhooks (`webhooks`); `user.registered` concerns no project and is only audited. */
         IntegrationEvent: components["schemas"]["CommentAddedEvent"] | components["schemas"]["CommentDeletedEvent"] | components["schemas"]["CommentEditedEvent"] | components["schemas"]["MemberAddedEvent"] | components["schemas"]["MemberRemovedEvent"] | components["schemas"]["MemberRoleChangedEvent"] | components["schemas"]["ProjectArchivedEvent"] | components["schemas"]["ProjectCreatedEvent"] | components["schemas"]["ProjectRestoredEvent"] | components["schemas"]["ProjectUpdatedEvent"] | components["schemas"]["TaskAssignedEvent"] | components["schemas"]["TaskCreatedEvent"] | components["schemas"]["TaskDeletedEvent"] | components["schemas"]["TaskRestoredEvent"] | components["schemas"]["TaskStatusChangedEvent"] | components["schemas"]["TaskUpdatedEvent"] | components["schemas"]["UserRegisteredEvent"];
-        JsonElement: unknown;
         MarkAllNotificationsReadResponse: {
             /** Format: int32 */
-            marked: number | string;
+            marked: number;
         };
         /** @description Payload of `member.added` events (version 1). */
         MemberAdded: {
@@ -1489,7 +1482,7 @@ export interface components {
         MemberAddedFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1529,7 +1522,7 @@ export interface components {
         MemberRemovedFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1544,7 +1537,7 @@ export interface components {
             email: null | string;
             role: components["schemas"]["ProjectRole"];
             /** Format: date-time */
-            addedAt: unknown;
+            addedAt: string;
         };
         /** @description Payload of `member.role_changed` events (version 1). */
         MemberRoleChanged: {
@@ -1579,7 +1572,7 @@ export interface components {
         MemberRoleChangedFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1590,7 +1583,8 @@ export interface components {
         NotificationResponse: {
             /** Format: uuid */
             id: string;
-            kind: string;
+            /** @enum {string} */
+            kind: "assigned" | "commented" | "mentioned";
             /** Format: uuid */
             projectId: string;
             /** Format: uuid */
@@ -1600,9 +1594,9 @@ export interface components {
             actorId: string;
             summary: string;
             /** Format: date-time */
-            createdAt: unknown;
+            createdAt: string;
             /** Format: date-time */
-            readAt: unknown;
+            readAt: null | string;
         };
         PageOfAdminUserResponse: {
             items: components["schemas"]["AdminUserResponse"][];
@@ -1660,11 +1654,11 @@ export interface components {
             id: string;
             name: string;
             /** Format: date-time */
-            createdAt: unknown;
+            createdAt: string;
             /** Format: date-time */
-            expiresAt: unknown;
+            expiresAt: string;
             /** Format: date-time */
-            revokedAt: unknown;
+            revokedAt: null | string;
         };
         PersonResponse: {
             /** Format: uuid */
@@ -1672,13 +1666,45 @@ export interface components {
             displayName: string;
             email: string;
         };
+        /**
+         * @description An RFC 9457 problem document. Every error answer of the API has this shape; `code` is stable and machine-readable, `detail` is for people.
+         * @example {
+         *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+         *       "title": "One or more validation errors occurred.",
+         *       "status": 400,
+         *       "detail": "One or more fields are invalid.",
+         *       "instance": "/api/v1/projects",
+         *       "code": "validation_failed",
+         *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736",
+         *       "errors": {
+         *         "name": [
+         *           "name is required and cannot be null or blank."
+         *         ]
+         *       }
+         *     }
+         */
         ProblemDetails: {
-            type?: null | string;
-            title?: null | string;
-            /** Format: int32 */
-            status?: null | number | string;
-            detail?: null | string;
-            instance?: null | string;
+            /** @description A URI reference naming the problem type; `about:blank` when the status says it all. */
+            type: string;
+            /** @description A short summary of the problem type. */
+            title: string;
+            /**
+             * Format: int32
+             * @description The HTTP status code.
+             */
+            status: number;
+            /** @description What went wrong in this occurrence, for people. */
+            detail?: string;
+            /** @description The request path the problem occurred on. */
+            instance?: string;
+            /** @description A stable, machine-readable code such as `validation_failed`, `auth.unauthenticated` or `tasks.not_found`. */
+            code: string;
+            /** @description The W3C trace id of the request; quote it when reporting a problem. */
+            traceId: string;
+            /** @description Validation problems: messages by field name (camelCase, `$` for the whole body). */
+            errors?: {
+                [key: string]: string[];
+            };
         };
         /** @description Payload of `project.archived` events (version 1). */
         ProjectArchived: {
@@ -1709,7 +1735,7 @@ export interface components {
         ProjectArchivedFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1749,7 +1775,7 @@ export interface components {
         ProjectCreatedFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1766,17 +1792,17 @@ export interface components {
             /** Format: uuid */
             createdBy: string;
             /** Format: date-time */
-            createdAt: unknown;
+            createdAt: string;
             /** Format: uuid */
             updatedBy: string;
             /** Format: date-time */
-            updatedAt: unknown;
+            updatedAt: string;
             /** Format: date-time */
-            archivedAt: unknown;
+            archivedAt: null | string;
             /** Format: uuid */
             archivedBy: null | string;
             /** Format: int32 */
-            version: number | string;
+            version: number;
         };
         /** @description Payload of `project.restored` events (version 1). */
         ProjectRestored: {
@@ -1807,7 +1833,7 @@ export interface components {
         ProjectRestoredFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1815,7 +1841,7 @@ export interface components {
             type: "project.restored";
             data: components["schemas"]["ProjectRestored"];
         };
-        /** @enum {unknown} */
+        /** @enum {string} */
         ProjectRole: "viewer" | "member" | "maintainer" | "owner";
         /** @description Payload of `project.updated` events (version 1). */
         ProjectUpdated: {
@@ -1850,7 +1876,7 @@ export interface components {
         ProjectUpdatedFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1867,27 +1893,30 @@ export interface components {
             /** Format: uuid */
             projectId: string;
             url: string;
-            events: string[];
+            events: ("*" | "comment.added" | "comment.deleted" | "comment.edited" | "member.added" | "member.removed" | "member.role_changed" | "project.archived" | "project.created" | "project.restored" | "project.updated" | "task.assigned" | "task.created" | "task.deleted" | "task.restored" | "task.status_changed" | "task.updated")[];
             secret: string;
             /** Format: uuid */
             createdBy: string;
             /** Format: date-time */
-            createdAt: unknown;
+            createdAt: string;
         };
         RegisterUserCommand: {
+            /** Format: email */
             email: string;
             password: string;
             displayName: string;
         };
         RegisterWebhookRequest: {
-            url: null | string;
-            events: null | string[];
+            /** Format: uri */
+            url: string;
+            events: ("*" | "comment.added" | "comment.deleted" | "comment.edited" | "member.added" | "member.removed" | "member.role_changed" | "project.archived" | "project.created" | "project.restored" | "project.updated" | "task.assigned" | "task.created" | "task.deleted" | "task.restored" | "task.status_changed" | "task.updated")[];
         };
         SetMemberRoleRequest: {
-            role: string;
+            /** @enum {string} */
+            role: "viewer" | "member" | "maintainer" | "owner";
         };
         SetUserRolesRequest: {
-            roles: string[];
+            roles: "admin"[];
         };
         SignInCommand: {
             email: string;
@@ -1933,7 +1962,7 @@ export interface components {
         TaskAssignedFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1983,7 +2012,7 @@ export interface components {
         TaskCreatedFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -2023,7 +2052,7 @@ export interface components {
         TaskDeletedFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -2051,13 +2080,13 @@ export interface components {
             /** Format: uuid */
             createdBy: string;
             /** Format: date-time */
-            createdAt: unknown;
+            createdAt: string;
             /** Format: date-time */
-            updatedAt: unknown;
+            updatedAt: string;
             /** Format: date-time */
-            completedAt: unknown;
+            completedAt: null | string;
             /** Format: int32 */
-            version: number | string;
+            version: number;
         };
         /** @description Payload of `task.restored` events (version 1). */
         TaskRestored: {
@@ -2091,7 +2120,7 @@ export interface components {
         TaskRestoredFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -2133,7 +2162,7 @@ export interface components {
         TaskStatusChangedFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -2177,7 +2206,7 @@ export interface components {
         TaskUpdatedFeedEvent: {
             id: string;
             /** Format: date-time */
-            occurredAt: unknown;
+            occurredAt: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -2189,21 +2218,37 @@ export interface components {
             accessToken: string;
             tokenType: string;
             /** Format: int32 */
-            expiresIn: number | string;
+            expiresIn: number;
             refreshToken?: null | string;
         };
         UnreadCountResponse: {
             /** Format: int32 */
-            count: number | string;
+            count: number;
         };
         UpdateProjectRequest: {
-            name?: null | string;
+            name?: string;
             description?: null | string;
         };
+        UpdateTaskBody: {
+            title?: string;
+            description?: null | string;
+            /** @enum {string} */
+            status?: "backlog" | "todo" | "in_progress" | "in_review" | "done" | "cancelled";
+            /** @enum {string} */
+            priority?: "none" | "low" | "medium" | "high" | "urgent";
+            /** Format: uuid */
+            assigneeId?: null | string;
+            labels?: null | string[];
+            /** Format: date */
+            dueDate?: null | string;
+            /** Format: uuid */
+            parentId?: null | string;
+        };
         UpdateWebhookRequest: {
-            url?: null | string;
-            events?: null | string[];
-            enabled?: null | boolean;
+            /** Format: uri */
+            url?: string;
+            events?: ("*" | "comment.added" | "comment.deleted" | "comment.edited" | "member.added" | "member.removed" | "member.role_changed" | "project.archived" | "project.created" | "project.restored" | "project.updated" | "task.assigned" | "task.created" | "task.deleted" | "task.restored" | "task.status_changed" | "task.updated")[];
+            enabled?: boolean;
         };
         /** @description Payload of `user.registered` events (version 1). */
         UserRegistered: {
@@ -2235,9 +2280,9 @@ export interface components {
             id: string;
             email: string;
             displayName: string;
-            roles: string[];
+            roles: "admin"[];
             /** Format: date-time */
-            createdAt: unknown;
+            createdAt: string;
         };
         /** @description What every webhook body has besides the event's `type` and `data`. */
         WebhookMessage: {
@@ -2258,36 +2303,49 @@ export interface components {
             /** Format: uuid */
             projectId: string;
             url: string;
-            events: string[];
+            events: ("*" | "comment.added" | "comment.deleted" | "comment.edited" | "member.added" | "member.removed" | "member.role_changed" | "project.archived" | "project.created" | "project.restored" | "project.updated" | "task.assigned" | "task.created" | "task.deleted" | "task.restored" | "task.status_changed" | "task.updated")[];
             /** Format: uuid */
             createdBy: string;
             /** Format: date-time */
-            createdAt: unknown;
+            createdAt: string;
             /** Format: date-time */
-            disabledAt: unknown;
+            disabledAt: null | string;
             /** Format: date-time */
-            failingSince: unknown;
+            failingSince: null | string;
         };
         WebVital: {
             name: components["schemas"]["WebVitalName"];
             /** Format: double */
-            value: number | string;
+            value: number;
             rating: null | components["schemas"]["WebVitalRating"];
             url: null | string;
         };
-        /** @enum {unknown} */
+        /** @enum {string} */
         WebVitalName: "LCP" | "INP" | "CLS" | "FCP" | "TTFB";
-        /** @enum {unknown} */
+        /** @enum {null|string} */
         WebVitalRating: "good" | "needs-improvement" | "poor" | null;
-        /** @enum {unknown} */
+        /** @enum {string} */
         WorkPriority: "none" | "low" | "medium" | "high" | "urgent";
-        /** @enum {unknown} */
+        /** @enum {string} */
         WorkStatus: "backlog" | "todo" | "in_progress" | "in_review" | "done" | "cancelled";
     };
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The URL of the created resource; a GET on it answers 200. */
+        Location: string;
+        /** @description The resource's version as a strong entity tag, e.g. "3"; send it back in If-Match. */
+        ETag: string;
+        /** @description RFC 8288 link to the next page (`rel="next"`), present when there is one. */
+        Link: string;
+        /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key. */
+        "Idempotent-Replayed": "true";
+        /** @description The authentication scheme to use: `Bearer`. */
+        "WWW-Authenticate": string;
+        /** @description Seconds to wait before retrying. */
+        "Retry-After": number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -2306,27 +2364,33 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AdminUserResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Authenticated, but the role is too low (problem document). */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2335,9 +2399,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2360,29 +2453,64 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AdminUserResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Authenticated, but the role is too low (problem document). */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2409,12 +2537,44 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2422,7 +2582,7 @@ export interface operations {
         parameters: {
             query?: {
                 q?: string;
-                limit?: number | string;
+                limit?: number;
                 cursor?: string;
             };
             header?: never;
@@ -2434,41 +2594,76 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfAdminUserResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Authenticated, but the role is too low (problem document). */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
     ListPersonalAccessTokens: {
         parameters: {
             query?: {
-                limit?: number | string;
+                limit?: number;
                 cursor?: string;
             };
             header?: never;
@@ -2480,27 +2675,60 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfPersonalAccessTokenResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2520,27 +2748,78 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CreatedPersonalAccessToken"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large (problem document). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2564,16 +2843,48 @@ export interface operations {
                     "application/json": components["schemas"]["PersonalAccessTokenResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing here, or not visible to the caller (problem document). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
-            404: {
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2600,16 +2911,48 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing here, or not visible to the caller (problem document). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
-            404: {
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2642,17 +2985,8 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2660,7 +2994,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Forbidden */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2669,9 +3013,47 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too Many Requests */
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2696,22 +3078,23 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2720,9 +3103,47 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too Many Requests */
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2749,36 +3170,42 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AdminUserResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Authenticated, but the role is too low (problem document). */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2787,9 +3214,56 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2822,17 +3296,8 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2840,7 +3305,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Forbidden */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2849,9 +3324,47 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too Many Requests */
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2882,18 +3395,65 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2905,7 +3465,7 @@ export interface operations {
     ListProjectMembers: {
         parameters: {
             query?: {
-                limit?: number | string;
+                limit?: number;
                 cursor?: string;
             };
             header?: never;
@@ -2919,31 +3479,64 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfMemberResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing here, or not visible to the caller (problem document). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
-            404: {
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2956,7 +3549,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The same key from the same user within 24 h replays the first response instead of creating again. */
+                /** @description Optional. The same key from the same user within 24 h replays the first answer instead of creating again (1 to 200 printable characters). */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2973,29 +3566,34 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MemberResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3004,7 +3602,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3013,7 +3611,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3022,9 +3620,56 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Unprocessable Entity */
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed but not processable (problem document). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3047,22 +3692,55 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing here, or not visible to the caller (problem document). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
-            404: {
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3075,7 +3753,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag (version) last read, e.g. "3"; when it is stale the request gets 412 and changes nothing. */
+                /** @description Optional. The ETag (version) last read, e.g. "3", or `*`; when it is stale the request gets 412 and changes nothing. */
                 "If-Match"?: string;
             };
             path: {
@@ -3092,23 +3770,26 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3117,7 +3798,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3126,7 +3807,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3135,9 +3816,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Precondition Failed */
+            /** @description If-Match names a version that is no longer current; nothing changed (problem document). */
             412: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3150,7 +3860,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag (version) last read, e.g. "3"; when it is stale the request gets 412 and changes nothing. */
+                /** @description Optional. The ETag (version) last read, e.g. "3", or `*`; when it is stale the request gets 412 and changes nothing. */
                 "If-Match"?: string;
             };
             path: {
@@ -3167,29 +3877,33 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3198,7 +3912,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3207,7 +3921,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3216,9 +3930,56 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Precondition Failed */
+            /** @description If-Match names a version that is no longer current; nothing changed (problem document). */
             412: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3232,7 +3993,7 @@ export interface operations {
             query?: {
                 all?: boolean;
                 archived?: boolean;
-                limit?: number | string;
+                limit?: number;
                 cursor?: string;
             };
             header?: never;
@@ -3244,31 +4005,64 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfProjectResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not allowed (problem document). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
-            403: {
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3281,7 +4075,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The same key from the same user within 24 h replays the first response instead of creating again. */
+                /** @description Optional. The same key from the same user within 24 h replays the first answer instead of creating again (1 to 200 printable characters). */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3296,29 +4090,35 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3327,9 +4127,56 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Unprocessable Entity */
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed but not processable (problem document). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3342,7 +4189,7 @@ export interface operations {
         parameters: {
             query?: {
                 q?: string;
-                limit?: number | string;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -3359,21 +4206,53 @@ export interface operations {
                     "application/json": components["schemas"]["PeopleResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -3398,16 +4277,48 @@ export interface operations {
                     "application/json": components["schemas"]["MemberResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing here, or not visible to the caller (problem document). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
-            404: {
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3444,29 +4355,33 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MemberResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3475,7 +4390,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3484,9 +4399,56 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3514,14 +4476,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3530,7 +4495,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3539,9 +4504,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3564,20 +4558,24 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3586,9 +4584,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3600,7 +4627,7 @@ export interface operations {
     ListComments: {
         parameters: {
             query?: {
-                limit?: number | string;
+                limit?: number;
                 cursor?: string;
             };
             header?: never;
@@ -3614,31 +4641,64 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfCommentResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing here, or not visible to the caller (problem document). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
-            404: {
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3651,7 +4711,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The same key from the same user within 24 h replays the first response instead of creating again. */
+                /** @description Optional. The same key from the same user within 24 h replays the first answer instead of creating again (1 to 200 printable characters). */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3668,29 +4728,35 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CommentResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3699,7 +4765,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3708,9 +4774,65 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed but not processable (problem document). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3728,11 +4850,11 @@ export interface operations {
                 priority?: string;
                 q?: string;
                 dueBefore?: string;
-                updatedSince?: unknown;
+                updatedSince?: null | string;
                 parentId?: string;
-                sort?: string;
+                sort?: "created" | "-created" | "updated" | "-updated" | "priority" | "-priority" | "due" | "-due";
                 deleted?: boolean;
-                limit?: number | string;
+                limit?: number;
                 cursor?: string;
             };
             header?: never;
@@ -3746,29 +4868,33 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfTaskResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3777,9 +4903,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3792,7 +4947,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The same key from the same user within 24 h replays the first response instead of creating again. */
+                /** @description Optional. The same key from the same user within 24 h replays the first answer instead of creating again (1 to 200 printable characters). */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3809,29 +4964,35 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3840,7 +5001,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3849,9 +5010,65 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed but not processable (problem document). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3874,22 +5091,55 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CommentResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing here, or not visible to the caller (problem document). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
-            404: {
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3902,7 +5152,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag (version) last read, e.g. "3"; when it is stale the request gets 412 and changes nothing. */
+                /** @description Optional. The ETag (version) last read, e.g. "3", or `*`; when it is stale the request gets 412 and changes nothing. */
                 "If-Match"?: string;
             };
             path: {
@@ -3919,14 +5169,26 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid credentials (problem document). */
-            401: {
+            /** @description The request is invalid: `errors` names each field (problem document). */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3935,7 +5197,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3944,9 +5206,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Precondition Failed */
+            /** @description If-Match names a version that is no longer current; nothing changed (problem document). */
             412: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3959,7 +5250,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag (version) last read, e.g. "3"; when it is stale the request gets 412 and changes nothing. */
+                /** @description Optional. The ETag (version) last read, e.g. "3", or `*`; when it is stale the request gets 412 and changes nothing. */
                 "If-Match"?: string;
             };
             path: {
@@ -3976,29 +5267,33 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CommentResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4007,7 +5302,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4016,9 +5311,56 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Precondition Failed */
+            /** @description If-Match names a version that is no longer current; nothing changed (problem document). */
             412: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4041,22 +5383,55 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing here, or not visible to the caller (problem document). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
-            404: {
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4069,7 +5444,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag (version) last read, e.g. "3"; when it is stale the request gets 412 and changes nothing. */
+                /** @description Optional. The ETag (version) last read, e.g. "3", or `*`; when it is stale the request gets 412 and changes nothing. */
                 "If-Match"?: string;
             };
             path: {
@@ -4086,14 +5461,26 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid credentials (problem document). */
-            401: {
+            /** @description The request is invalid: `errors` names each field (problem document). */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4102,7 +5489,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4111,7 +5498,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4120,9 +5507,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Precondition Failed */
+            /** @description If-Match names a version that is no longer current; nothing changed (problem document). */
             412: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4135,7 +5551,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag (version) last read, e.g. "3"; when it is stale the request gets 412 and changes nothing. */
+                /** @description Optional. The ETag (version) last read, e.g. "3", or `*`; when it is stale the request gets 412 and changes nothing. */
                 "If-Match"?: string;
             };
             path: {
@@ -4145,37 +5561,41 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/merge-patch+json": components["schemas"]["JsonElement"];
-                "application/json": components["schemas"]["JsonElement"];
+                "application/merge-patch+json": components["schemas"]["UpdateTaskBody"];
+                "application/json": components["schemas"]["UpdateTaskBody"];
             };
         };
         responses: {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4184,7 +5604,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4193,7 +5613,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4202,9 +5622,56 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Precondition Failed */
+            /** @description If-Match names a version that is no longer current; nothing changed (problem document). */
             412: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4227,20 +5694,24 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4249,7 +5720,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4258,9 +5729,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4273,7 +5773,7 @@ export interface operations {
         parameters: {
             query?: {
                 after?: string;
-                limit?: number | string;
+                limit?: number;
             };
             header?: {
                 /** @description Streams only: continue after this event (an event's `id`, as an EventSource sends it when it reconnects). Wins over `after`. */
@@ -4289,6 +5789,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4296,25 +5797,57 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing here, or not visible to the caller (problem document). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
-            404: {
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4328,11 +5861,11 @@ export interface operations {
             query?: {
                 actorId?: string;
                 action?: string;
-                entityType?: string;
+                entityType?: "task" | "project" | "member" | "comment" | "user";
                 entityId?: string;
-                from?: string;
-                to?: string;
-                limit?: number | string;
+                from?: null | string;
+                to?: null | string;
+                limit?: number;
                 cursor?: string;
             };
             header?: never;
@@ -4344,41 +5877,76 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfAuditEntryResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Authenticated, but the role is too low (problem document). */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
     ListProjectActivity: {
         parameters: {
             query?: {
-                limit?: number | string;
+                limit?: number;
                 cursor?: string;
             };
             header?: never;
@@ -4392,31 +5960,64 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfAuditEntryResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing here, or not visible to the caller (problem document). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
-            404: {
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4428,7 +6029,7 @@ export interface operations {
     ListTaskActivity: {
         parameters: {
             query?: {
-                limit?: number | string;
+                limit?: number;
                 cursor?: string;
             };
             header?: never;
@@ -4442,31 +6043,64 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfAuditEntryResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing here, or not visible to the caller (problem document). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
-            404: {
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4493,19 +6127,53 @@ export interface operations {
                     "application/json": components["schemas"]["ChainVerification"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Authenticated, but the role is too low (problem document). */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -4527,12 +6195,44 @@ export interface operations {
                     "application/json": components["schemas"]["UnreadCountResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -4556,14 +6256,17 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4572,9 +6275,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4601,14 +6333,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4617,7 +6352,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4626,9 +6361,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4661,23 +6425,26 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4686,7 +6453,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4695,9 +6462,56 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4710,7 +6524,7 @@ export interface operations {
         parameters: {
             query?: {
                 unread?: boolean;
-                limit?: number | string;
+                limit?: number;
                 cursor?: string;
             };
             header?: never;
@@ -4722,34 +6536,67 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfNotificationResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
     ListWebhookDeliveries: {
         parameters: {
             query?: {
-                limit?: number | string;
+                limit?: number;
                 cursor?: string;
             };
             header?: never;
@@ -4763,29 +6610,33 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfDeliveryResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4794,9 +6645,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4808,7 +6688,7 @@ export interface operations {
     ListWebhooks: {
         parameters: {
             query?: {
-                limit?: number | string;
+                limit?: number;
                 cursor?: string;
             };
             header?: never;
@@ -4822,29 +6702,33 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfWebhookResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4853,9 +6737,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4882,29 +6795,33 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RegisteredWebhookResponse"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4913,7 +6830,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4922,9 +6839,56 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4951,12 +6915,44 @@ export interface operations {
                     "application/json": components["schemas"]["MarkAllNotificationsReadResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -4980,16 +6976,48 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing here, or not visible to the caller (problem document). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
-            404: {
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5019,14 +7047,17 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryResponse"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Forbidden */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5035,7 +7066,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5044,9 +7075,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflicts with the current state (problem document). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5075,16 +7135,16 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Payload Too Large */
+            /** @description The request body is too large (problem document). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5093,9 +7153,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too Many Requests */
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5107,7 +7196,7 @@ export interface operations {
     ListDeadLetters: {
         parameters: {
             query?: {
-                limit?: number | string;
+                limit?: number;
                 cursor?: string;
             };
             header?: never;
@@ -5121,38 +7210,73 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfDeadLetter"];
                 };
             };
-            /** @description Bad Request */
+            /** @description The request is invalid: `errors` names each field (problem document). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Authenticated, but the role is too low (problem document). */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5180,23 +7304,57 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid credentials (problem document). */
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Authenticated, but the role is too low (problem document). */
+            /** @description Authenticated, but not allowed (problem document). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-            /** @description Not Found */
+            /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,3 +1,4 @@
+using Orbit.Shared.Validation;
 using Dapper;
 using FluentValidation;
 using Mediator;
@@ -32,7 +33,7 @@ internal sealed class ListAuditEntriesValidator : AbstractValidator<ListAuditEnt
         RuleFor(q => q.Limit).MustBeAPageLimit();
         RuleFor(q => q.Cursor).MustBeACursorOf<ListAuditEntriesQuery, long>();
         RuleFor(q => q.Action).MaximumLength(100).WithMessage("action must be at most 100 characters (an event type such as task.updated).");
-        RuleFor(q => q.EntityType).Must(t => t is null || EntityTypes.Contains(t))
+        RuleFor(q => q.EntityType).OneOf(EntityTypes)
             .WithMessage($"entityType must be one of: {string.Join(", ", EntityTypes)}.");
         // A member is named by its user's id, so an id alone could mean a user or their memberships.
         RuleFor(q => q.EntityType).NotNull().When(q => q.EntityId is not null)

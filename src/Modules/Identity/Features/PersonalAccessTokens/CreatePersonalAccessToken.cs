@@ -1,3 +1,4 @@
+using Orbit.Shared.Validation;
 using Dapper;
 using FluentValidation;
 using Mediator;
@@ -26,8 +27,8 @@ internal sealed class CreatePersonalAccessTokenValidator : AbstractValidator<Cre
 
     public CreatePersonalAccessTokenValidator(TimeProvider clock)
     {
-        RuleFor(c => c.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("name is required.")
-            .Must(n => n is null || n.Trim().Length <= 100).WithMessage("name must be 1 to 100 characters.");
+        RuleFor(c => c.Name).NotEmpty().WithMessage("name is required.")
+            .TrimmedMaximumLength(100).WithMessage("name must be 1 to 100 characters.");
         RuleFor(c => c.ExpiresAt)
             .Must(at => at is null || at.Value.ToUniversalTime() > clock.GetUtcNow().UtcDateTime).WithMessage("expiresAt must be in the future.")
             .Must(at => at is null || at.Value.ToUniversalTime() <= clock.GetUtcNow().UtcDateTime.AddDays(MaxLifetimeDays))

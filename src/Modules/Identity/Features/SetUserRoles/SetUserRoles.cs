@@ -1,3 +1,4 @@
+using Orbit.Shared.Validation;
 using Dapper;
 using FluentValidation;
 using Mediator;
@@ -21,7 +22,8 @@ internal sealed class SetUserRolesValidator : AbstractValidator<SetUserRolesComm
     {
         RuleFor(c => c.Roles).NotNull().WithMessage("roles is required (an empty list makes a plain user).");
         RuleForEach(c => c.Roles)
-            .Must(role => UserRules.KnownRoles.Contains(role))
+            .NotNull().WithMessage($"role must be one of: {string.Join(", ", UserRules.KnownRoles)}.")
+            .OneOf(UserRules.KnownRoles)
             .WithMessage($"role must be one of: {string.Join(", ", UserRules.KnownRoles)}.");
     }
 }

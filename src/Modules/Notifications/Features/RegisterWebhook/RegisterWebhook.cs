@@ -25,7 +25,11 @@ internal sealed record RegisterWebhookCommand(Guid ProjectId, Guid ActorId, stri
 }
 
 /// <summary>The registered webhook with its signing secret: the only response that ever shows the secret.</summary>
-internal sealed record RegisteredWebhookResponse(Guid Id, Guid ProjectId, string Url, string[] Events, string Secret, Guid CreatedBy, DateTime CreatedAt);
+internal sealed record RegisteredWebhookResponse(
+    Guid Id,
+    Guid ProjectId,
+    string Url,
+    [property: AllowedValuesFrom(typeof(WebhookEventTypes), nameof(WebhookEventTypes.Filters))] string[] Events, string Secret, Guid CreatedBy, DateTime CreatedAt);
 
 internal sealed class RegisterWebhookValidator : AbstractValidator<RegisterWebhookCommand>
 {

@@ -1,3 +1,4 @@
+using Orbit.Shared.Validation;
 using Dapper;
 using FluentValidation;
 using Mediator;

@@ -1,3 +1,4 @@
+using Orbit.Shared.Validation;
 using System.Globalization;
 using Dapper;
 using FluentValidation;
@@ -41,12 +42,12 @@ internal sealed class CreateTaskValidator : AbstractValidator<CreateTaskCommand>
         // Field names are the request's, not "Task.Title".
         RuleFor(c => c.Task.Title).ValidTitle().OverridePropertyName("title");
         RuleFor(c => c.Task.Description).ValidDescription().OverridePropertyName("description");
-        RuleFor(c => c.Task.Status).Must(s => s is null || TaskValues.TryParseStatus(s, out _))
+        RuleFor(c => c.Task.Status).OneOf(TaskValues.StatusValues)
             .WithMessage($"status must be one of: {TaskValues.StatusList}.").OverridePropertyName("status");
-        RuleFor(c => c.Task.Priority).Must(p => p is null || TaskValues.TryParsePriority(p, out _))
+        RuleFor(c => c.Task.Priority).OneOf(TaskValues.PriorityValues)
             .WithMessage($"priority must be one of: {TaskValues.PriorityList}.").OverridePropertyName("priority");
         RuleFor(c => c.Task.Labels).ValidLabels().OverridePropertyName("labels");
-        RuleFor(c => c.Task.DueDate).Must(d => d is null || DueDates.TryParse(d, out _))
+        RuleFor(c => c.Task.DueDate).HasFormat("date", d => DueDates.TryParse(d, out _))
             .WithMessage("dueDate must be a date as YYYY-MM-DD.").OverridePropertyName("dueDate");
     }
 }

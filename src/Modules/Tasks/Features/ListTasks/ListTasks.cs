@@ -1,3 +1,4 @@
+using Orbit.Shared.Validation;
 using System.Globalization;
 using Dapper;
 using FluentValidation;
@@ -46,7 +47,7 @@ internal sealed class ListTasksValidator : AbstractValidator<ListTasksQuery>
     public ListTasksValidator()
     {
         RuleFor(q => q.Limit).MustBeAPageLimit();
-        RuleFor(q => q.Sort).Must(TaskSorts.All.ContainsKey)
+        RuleFor(q => q.Sort).OneOf(TaskSorts.All.Keys)
             .WithMessage($"sort must be one of: {string.Join(", ", TaskSorts.All.Keys)}.");
         RuleFor(q => q.Cursor).Must((q, cursor) => TaskSorts.TryReadCursor(cursor, q.Sort, out _))
             .WithMessage("cursor is not a cursor this list issued for this sort.");
@@ -58,7 +59,7 @@ internal sealed class ListTasksValidator : AbstractValidator<ListTasksQuery>
             .WithMessage("assigneeId must be a user id, 'me' or 'none'.");
         RuleFor(q => q.Label).MaximumLength(TaskRules.LabelMaxLength).WithMessage($"label must be at most {TaskRules.LabelMaxLength} characters.");
         RuleFor(q => q.Q).MaximumLength(200).WithMessage("q must be at most 200 characters.");
-        RuleFor(q => q.DueBefore).Must(d => DueDates.TryParse(d, out _)).WithMessage("dueBefore must be a date as YYYY-MM-DD.");
+        RuleFor(q => q.DueBefore).HasFormat("date", d => DueDates.TryParse(d, out _)).WithMessage("dueBefore must be a date as YYYY-MM-DD.");
     }
 }
 

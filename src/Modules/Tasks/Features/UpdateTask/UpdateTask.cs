@@ -1,3 +1,4 @@
+using Orbit.Shared.Validation;
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
@@ -35,15 +36,15 @@ internal sealed class UpdateTaskValidator : AbstractValidator<UpdateTaskCommand>
         When(c => c.Patch.Description.IsPresent, () =>
             RuleFor(c => c.Patch.Description.Value).ValidDescription().OverridePropertyName("description"));
         When(c => c.Patch.Status.IsPresent, () =>
-            RuleFor(c => c.Patch.Status.Value).Must(s => TaskValues.TryParseStatus(s, out _))
-                .WithMessage($"status must be one of: {TaskValues.StatusList}.").OverridePropertyName("status"));
+            RuleFor(c => c.Patch.Status.Value).NotNull().WithMessage($"status must be one of: {TaskValues.StatusList}.")
+                .OneOf(TaskValues.StatusValues).WithMessage($"status must be one of: {TaskValues.StatusList}.").OverridePropertyName("status"));
         When(c => c.Patch.Priority.IsPresent, () =>
-            RuleFor(c => c.Patch.Priority.Value).Must(p => TaskValues.TryParsePriority(p, out _))
-                .WithMessage($"priority must be one of: {TaskValues.PriorityList}.").OverridePropertyName("priority"));
+            RuleFor(c => c.Patch.Priority.Value).NotNull().WithMessage($"priority must be one of: {TaskValues.PriorityList}.")
+                .OneOf(TaskValues.PriorityValues).WithMessage($"priority must be one of: {TaskValues.PriorityList}.").OverridePropertyName("priority"));
         When(c => c.Patch.Labels.IsPresent, () =>
             RuleFor(c => c.Patch.Labels.Value).ValidLabels().OverridePropertyName("labels"));
         When(c => c.Patch.DueDate.IsPresent, () =>
-            RuleFor(c => c.Patch.DueDate.Value).Must(d => DueDates.TryParse(d, out _))
+            RuleFor(c => c.Patch.DueDate.Value).HasFormat("date", d => DueDates.TryParse(d, out _))
                 .WithMessage("dueDate must be a date as YYYY-MM-DD, or null.").OverridePropertyName("dueDate"));
     }
 }
@@ -201,12 +202,15 @@ internal sealed class UpdateTaskEndpoint : IEndpoint
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 }
 
-/// <summary>The patch's shape, for the OpenAPI description only (the endpoint reads the raw JSON).</summary>
+/// <summary>
+/// The patch's shape, for the OpenAPI description only (the endpoint reads the raw JSON): every field is optional;
+/// those that <c>null</c> clears are nullable. The limits come from <see cref="UpdateTaskValidator"/>.
+/// </summary>
 internal sealed record UpdateTaskBody(
-    string? Title,
+    string Title,
     string? Description,
-    string? Status,
-    string? Priority,
+    WorkStatus Status,
+    WorkPriority Priority,
     Guid? AssigneeId,
     IReadOnlyList<string>? Labels,
     string? DueDate,
