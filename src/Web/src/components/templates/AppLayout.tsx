@@ -1,5 +1,6 @@
 import { Outlet } from 'react-router';
 import { AppHeader } from '../organisms/AppHeader';
+import { ProjectSwitcher } from '../organisms/ProjectSwitcher';
 
 /** Signed-in pages: skip link, header, one main landmark that the skip link targets. */
 export function AppLayout() {
@@ -8,7 +9,7 @@ export function AppLayout() {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <AppHeader />
+      <AppHeader projectSwitcher={<ProjectSwitcher />} />
       <main id="main" className="app-main" tabIndex={-1}>
         <Outlet />
       </main>
