@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
+import { BellIcon } from '../atoms/BellIcon';
 import { Button } from '../atoms/Button';
 import { Spinner } from '../atoms/Spinner';
 import { NotificationItem } from '../molecules/NotificationItem';
@@ -63,7 +64,7 @@ export function NotificationBell() {
         aria-controls={panelId}
         onClick={() => setOpen((was) => !was)}
       >
-        <span aria-hidden="true">🔔</span>
+        <BellIcon />
         {count > 0 && (
           <span className="bell__count" aria-hidden="true">
             {count > 99 ? '99+' : count}

@@ -31,7 +31,8 @@ export function ProjectSwitcher() {
         }
       }}
     >
-      <summary className="btn btn--ghost" aria-label={current ? `Switch project (current: ${current.name})` : 'Switch project'}>
+      <summary className="btn btn--ghost">
+        <span className="visually-hidden">Switch project: </span>
         {current ? (
           <>
             <span className="muted">{current.key}</span> {current.name}

@@ -54,6 +54,7 @@ export function WebhookForm({
           <Input
             {...control}
             name="url"
+            data-autofocus
             type="url"
             inputMode="url"
             placeholder="https://example.com/orbit-events"

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import { expectNoContent, unwrap } from '../../api/problem';
+import { ApiError, expectNoContent, unwrap } from '../../api/problem';
 import type { components } from '../../api/schema';
 
 export type Project = components['schemas']['ProjectResponse'];
@@ -83,6 +83,11 @@ export function useUpdateProject(projectId: string) {
       queryClient.setQueryData(projectKeys.detail(projectId), project);
       return queryClient.invalidateQueries({ queryKey: projectKeys.lists() });
     },
+    // Someone else saved first: fetch their version so the form shows it.
+    onError: (error) =>
+      error instanceof ApiError && error.status === 412
+        ? queryClient.invalidateQueries({ queryKey: projectKeys.detail(projectId) })
+        : undefined,
   });
 }
 

@@ -26,6 +26,8 @@ export function ProjectSettingsPage() {
   const { projectId = '' } = useParams();
   const project = useProject(projectId);
   const { role } = useMyProjectRole(projectId);
+  // Owned here, not by the form: a save bumps the version, which remounts the form with the saved values.
+  const update = useUpdateProject(projectId);
 
   return (
     <>
@@ -41,7 +43,12 @@ export function ProjectSettingsPage() {
         >
           {project.data && (
             <>
-              <DetailsForm key={String(project.data.version)} project={project.data} canEdit={atLeast(role, 'maintainer')} />
+              <DetailsForm
+                key={String(project.data.version)}
+                project={project.data}
+                update={update}
+                canEdit={atLeast(role, 'maintainer')}
+              />
               <ArchivePanel project={project.data} canArchive={atLeast(role, 'owner')} />
             </>
           )}
@@ -51,8 +58,15 @@ export function ProjectSettingsPage() {
   );
 }
 
-function DetailsForm({ project, canEdit }: { project: Project; canEdit: boolean }) {
-  const update = useUpdateProject(project.id);
+function DetailsForm({
+  project,
+  update,
+  canEdit,
+}: {
+  project: Project;
+  update: ReturnType<typeof useUpdateProject>;
+  canEdit: boolean;
+}) {
   const toast = useToast();
   const readOnly = !canEdit || project.archivedAt !== null;
 
