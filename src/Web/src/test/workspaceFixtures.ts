@@ -9,7 +9,14 @@ export const ME = '00000000-0000-4000-8000-000000000001';
 export const PROJECT = '00000000-0000-4000-8000-0000000000a1';
 
 export function aMember(overrides: Partial<Schemas['MemberResponse']> = {}): Schemas['MemberResponse'] {
-  return { userId: ME, displayName: 'Ada Lovelace', role: 'owner', addedAt: '2026-01-01T00:00:00Z', ...overrides };
+  return {
+    userId: ME,
+    displayName: 'Ada Lovelace',
+    email: 'ada@example.test',
+    role: 'owner',
+    addedAt: '2026-01-01T00:00:00Z',
+    ...overrides,
+  };
 }
 
 export function aNotification(overrides: Partial<Schemas['NotificationResponse']> = {}): Schemas['NotificationResponse'] {

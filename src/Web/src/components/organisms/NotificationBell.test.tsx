@@ -9,13 +9,16 @@ import { aNotification } from '../../test/workspaceFixtures';
 
 describe('NotificationBell', () => {
   it('shows the unread count, opens the newest notifications and closes on Escape', async () => {
-    const unread = [aNotification(), aNotification({ id: 'n2', summary: 'You were assigned ORB-9', taskKey: 'ORB-9' })];
     server.use(
-      apiJson('get', '/api/v1/notifications', 200, ({ request }) =>
-        new URL(request.url).searchParams.get('unread') === 'true'
-          ? { items: unread, nextCursor: null }
-          : { items: [...unread, aNotification({ id: 'n3', summary: 'Old news', readAt: '2026-01-03T00:00:00Z' })], nextCursor: null },
-      ),
+      apiJson('get', '/api/v1/notifications/unread-count', 200, () => ({ count: 2 })),
+      apiJson('get', '/api/v1/notifications', 200, () => ({
+        items: [
+          aNotification(),
+          aNotification({ id: 'n2', summary: 'You were assigned ORB-9', taskKey: 'ORB-9' }),
+          aNotification({ id: 'n3', summary: 'Old news', readAt: '2026-01-03T00:00:00Z' }),
+        ],
+        nextCursor: null,
+      })),
     );
     renderWithProviders(<NotificationBell />);
 
@@ -35,12 +38,7 @@ describe('NotificationBell', () => {
 
   it('keeps its data under the notifications key prefix, so the live feed can refresh it', async () => {
     let count = 1;
-    server.use(
-      apiJson('get', '/api/v1/notifications', 200, () => ({
-        items: Array.from({ length: count }, (_, i) => aNotification({ id: `n${i}` })),
-        nextCursor: null,
-      })),
-    );
+    server.use(apiJson('get', '/api/v1/notifications/unread-count', 200, () => ({ count })));
     const queryClient = testQueryClient();
     renderWithProviders(<NotificationBell />, { queryClient });
     expect(await screen.findByRole('button', { name: 'Notifications, 1 unread' })).toBeInTheDocument();
@@ -50,10 +48,23 @@ describe('NotificationBell', () => {
     await waitFor(() => expect(screen.getByRole('button', { name: 'Notifications, 3 unread' })).toBeInTheDocument());
   });
 
+  it('refetches the count when the window regains focus', async () => {
+    let count = 0;
+    server.use(apiJson('get', '/api/v1/notifications/unread-count', 200, () => ({ count })));
+    renderWithProviders(<NotificationBell />);
+    expect(await screen.findByRole('button', { name: 'Notifications, none unread' })).toBeInTheDocument();
+
+    count = 4;
+    window.dispatchEvent(new Event('visibilitychange'));
+    window.dispatchEvent(new Event('focus'));
+    expect(await screen.findByRole('button', { name: 'Notifications, 4 unread' })).toBeInTheDocument();
+  });
+
   it('marks all read from the dropdown', async () => {
     let marked = false;
     server.use(
-      apiJson('get', '/api/v1/notifications', 200, () => ({ items: marked ? [] : [aNotification()], nextCursor: null })),
+      apiJson('get', '/api/v1/notifications/unread-count', 200, () => ({ count: marked ? 0 : 1 })),
+      apiJson('get', '/api/v1/notifications', 200, () => ({ items: [aNotification({ readAt: marked ? '2026-01-03T00:00:00Z' : null })], nextCursor: null })),
       apiJson('post', '/api/v1/notifications/read-all', 200, () => {
         marked = true;
         return { marked: 1 };

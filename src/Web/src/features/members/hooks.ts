@@ -55,6 +55,16 @@ export function useMyProjectRole(projectId: string): { role: ProjectRole | undef
   return { role: me?.role, isPending: members.isPending };
 }
 
+/** Adds a registered person by email (404 members.user_not_found, 409 members.already_member). */
+export function useAddMember(projectId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: { email: string; role: ProjectRole }) =>
+      unwrap(await api.POST('/api/v1/projects/{projectId}/members', { params: { path: { projectId } }, body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: memberKeys.list(projectId) }),
+  });
+}
+
 export function useSetMemberRole(projectId: string) {
   const queryClient = useQueryClient();
   return useMutation({

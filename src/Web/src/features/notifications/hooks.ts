@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/problem';
+import { toInt } from '../../api/values';
 import type { components } from '../../api/schema';
 
 export type Notification = components['schemas']['NotificationResponse'];
@@ -23,10 +24,8 @@ const UNREAD_POLL_MS = 15_000;
 export function useUnreadCount() {
   return useQuery({
     queryKey: notificationKeys.unreadCount(),
-    // PENDING web-api merge: GET /api/v1/notifications/unread-count replaces this count of the first unread page.
     queryFn: async ({ signal }) =>
-      unwrap(await api.GET('/api/v1/notifications', { params: { query: { unread: true, limit: 100 } }, signal })).items
-        .length,
+      toInt(unwrap(await api.GET('/api/v1/notifications/unread-count', { signal })).count) ?? 0,
     refetchInterval: UNREAD_POLL_MS,
     refetchOnWindowFocus: true,
   });

@@ -74,7 +74,17 @@ export function useDeleteWebhook(projectId: string) {
   });
 }
 
-/** A webhook's deliveries, newest first, with their attempts; refreshed while any is still pending. */
+/** Changes a webhook's URL or events, or re-enables one Orbit disabled after repeated failures. */
+export function useUpdateWebhook(projectId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ webhookId, ...body }: { webhookId: string; url?: string; events?: string[]; enabled?: boolean }) =>
+      unwrap(await api.PATCH('/api/v1/webhooks/{webhookId}', { params: { path: { webhookId } }, body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.list(projectId) }),
+  });
+}
+
+/** A webhook's deliveries, newest first, with their attempts; refreshed as they arrive and settle. */
 export function useDeliveries(webhookId: string) {
   return useInfiniteQuery({
     queryKey: webhookKeys.deliveries(webhookId),
@@ -87,8 +97,11 @@ export function useDeliveries(webhookId: string) {
         }),
       ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    refetchInterval: (query) =>
-      query.state.data?.pages.some((page) => page.items.some((delivery) => delivery.status === 'pending')) ? 3_000 : 15_000,
+    // Poll quickly while something is in flight (or nothing has arrived yet), slowly otherwise.
+    refetchInterval: (query) => {
+      const items = query.state.data?.pages.flatMap((page) => page.items) ?? [];
+      return items.length === 0 || items.some((delivery) => delivery.status === 'pending') ? 3_000 : 15_000;
+    },
   });
 }
 

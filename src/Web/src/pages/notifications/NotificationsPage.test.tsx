@@ -15,6 +15,7 @@ describe('NotificationsPage', () => {
       aNotification({ id: 'n2', summary: 'Old news', taskKey: 'ORB-2', readAt: '2026-01-03T00:00:00Z' }),
     ];
     server.use(
+      apiJson('get', '/api/v1/notifications/unread-count', 200, () => ({ count: read.has('n1') ? 0 : 1 })),
       apiJson('get', '/api/v1/notifications', 200, ({ request }) => {
         const unreadOnly = new URL(request.url).searchParams.get('unread') === 'true';
         return { items: all().filter((n) => !unreadOnly || n.readAt === null), nextCursor: null };
@@ -37,9 +38,9 @@ describe('NotificationsPage', () => {
 
   it('loads older notifications with the cursor', async () => {
     server.use(
+      apiJson('get', '/api/v1/notifications/unread-count', 200, () => ({ count: 0 })),
       apiJson('get', '/api/v1/notifications', 200, ({ request }) => {
         const query = new URL(request.url).searchParams;
-        if (query.get('unread') === 'true') return { items: [], nextCursor: null };
         return query.get('cursor') === 'next'
           ? { items: [aNotification({ id: 'n9', summary: 'Older one', readAt: '2026-01-01T00:00:00Z' })], nextCursor: null }
           : { items: [aNotification({ id: 'n1', summary: 'Newer one', readAt: '2026-01-03T00:00:00Z' })], nextCursor: 'next' };
@@ -53,7 +54,10 @@ describe('NotificationsPage', () => {
   });
 
   it('shows an error with Retry when the list cannot be loaded', async () => {
-    server.use(apiProblem('get', '/api/v1/notifications', { status: 500, title: 'Internal Server Error' }));
+    server.use(
+      apiJson('get', '/api/v1/notifications/unread-count', 200, () => ({ count: 0 })),
+      apiProblem('get', '/api/v1/notifications', { status: 500, title: 'Internal Server Error' }),
+    );
     renderWithProviders(<NotificationsPage />, { route: '/notifications' });
 
     expect(await screen.findByRole('alert')).toHaveTextContent('Could not load notifications');

@@ -28,10 +28,11 @@ function renderMembers(members: components['schemas']['MemberResponse'][]) {
 
 describe('MembersPage', () => {
   it('lists members with their roles', async () => {
-    renderMembers([aMember(), aMember({ userId: GRACE, displayName: 'Grace Hopper', role: 'member' })]);
+    renderMembers([aMember(), aMember({ userId: GRACE, displayName: 'Grace Hopper', email: 'grace@example.test', role: 'member' })]);
 
-    expect(await screen.findByRole('cell', { name: /Grace Hopper/ })).toBeInTheDocument();
+    expect(await screen.findByRole('cell', { name: /Grace Hopper/ })).toHaveTextContent('grace@example.test');
     expect(screen.getByRole('combobox', { name: 'Role of Grace Hopper' })).toHaveValue('member');
+    expect(screen.getByRole('form', { name: 'Add a member' })).toBeInTheDocument();
   });
 
   it('changes a role with PUT', async () => {
@@ -88,6 +89,7 @@ describe('MembersPage', () => {
     renderMembers([aMember({ role: 'viewer' }), aMember({ userId: GRACE, displayName: 'Grace Hopper', role: 'owner' })]);
 
     expect(await screen.findByText(/You are a viewer here/)).toBeInTheDocument();
+    expect(screen.queryByRole('form', { name: 'Add a member' })).not.toBeInTheDocument();
     expect(screen.queryByRole('combobox', { name: /Role of/ })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Remove/ })).not.toBeInTheDocument();
   });

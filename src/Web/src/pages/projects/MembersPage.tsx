@@ -7,6 +7,7 @@ import { DateTime } from '../../components/atoms/DateTime';
 import { Select } from '../../components/atoms/Select';
 import { ConfirmDialog } from '../../components/molecules/ConfirmDialog';
 import { QueryState } from '../../components/molecules/QueryState';
+import { AddMemberForm } from '../../components/organisms/AddMemberForm';
 import { ProjectNav } from '../../components/organisms/ProjectNav';
 import {
   atLeast,
@@ -84,6 +85,7 @@ export function MembersPage() {
       <ProjectNav projectId={projectId} />
       <section aria-labelledby="members-heading">
         <h2 id="members-heading">Members</h2>
+        {canManage && <AddMemberForm projectId={projectId} canAddOwners={myRole === 'owner'} />}
         {lastOwner && (
           <p className="inline-alert inline-alert--danger" role="alert">
             {lastOwner}
@@ -120,6 +122,8 @@ export function MembersPage() {
                         <span>
                           {name}
                           {isMe && <span className="muted"> (you)</span>}
+                          <br />
+                          <span className="muted">{member.email}</span>
                         </span>
                       </span>
                     </td>

@@ -122,6 +122,36 @@ describe('WebhooksPage', () => {
     expect(await screen.findByText(/No webhooks yet/)).toBeInTheDocument();
   });
 
+  it('edits a webhook’s events and re-enables a disabled one with PATCH', async () => {
+    const patches: unknown[] = [];
+    server.use(
+      apiJson('get', '/api/v1/projects/{projectId}/webhooks', 200, () => ({
+        items: [aWebhook({ disabledAt: patches.length > 0 ? null : '2026-01-03T00:00:00Z' })],
+        nextCursor: null,
+      })),
+      apiJson('patch', '/api/v1/webhooks/{webhookId}', 200, async ({ request }) => {
+        patches.push(await request.json());
+        return aWebhook();
+      }),
+    );
+    renderWebhooks();
+
+    expect(await screen.findByText('Disabled')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: `Enable ${aWebhook().url} again` }));
+    expect(await screen.findByText(/Webhook enabled again/)).toBeInTheDocument();
+    expect(patches).toEqual([{ enabled: true }]);
+
+    await userEvent.click(screen.getByRole('button', { name: `Edit ${aWebhook().url}` }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit webhook' });
+    expect(within(dialog).getByLabelText('Payload URL')).toHaveFocus();
+    await userEvent.click(within(dialog).getByRole('checkbox', { name: 'All events' }));
+    await userEvent.click(within(dialog).getByRole('checkbox', { name: 'task.deleted' }));
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save webhook' }));
+
+    expect(await screen.findByText('Webhook saved')).toBeInTheDocument();
+    expect(patches[1]).toEqual({ url: aWebhook().url, events: ['task.deleted'] });
+  });
+
   it('tells members below maintainer that webhooks are not theirs to manage (no 403 call)', async () => {
     renderWebhooks('member');
     expect(await screen.findByText(/Only maintainers and owners/)).toBeInTheDocument();

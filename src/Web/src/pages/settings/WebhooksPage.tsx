@@ -15,6 +15,7 @@ import { atLeast, useMyProjectRole } from '../../features/members/hooks';
 import {
   useDeleteWebhook,
   useRegisterWebhook,
+  useUpdateWebhook,
   useWebhooks,
   type RegisteredWebhook,
   type Webhook,
@@ -47,6 +48,8 @@ function Webhooks({ projectId }: { projectId: string }) {
   const webhooks = useWebhooks(projectId);
   const register = useRegisterWebhook(projectId);
   const remove = useDeleteWebhook(projectId);
+  const update = useUpdateWebhook(projectId);
+  const [editing, setEditing] = useState<Webhook | null>(null);
   const toast = useToast();
   const [params, setParams] = useSearchParams();
   const selectedId = params.get('webhook');
@@ -59,6 +62,18 @@ function Webhooks({ projectId }: { projectId: string }) {
     register.reset();
     setCreating(false);
   };
+  const closeEdit = () => {
+    update.reset();
+    setEditing(null);
+  };
+  const reenable = (hook: Webhook) =>
+    update.mutate(
+      { webhookId: hook.id, enabled: true },
+      {
+        onSuccess: () => toast.show('Webhook enabled again: new events will be delivered', { tone: 'success' }),
+        onError: (error) => toast.show(problemMessage(error), { tone: 'error' }),
+      },
+    );
   const closeDelete = () => {
     remove.reset();
     setDeleting(null);
@@ -127,6 +142,19 @@ function Webhooks({ projectId }: { projectId: string }) {
                     >
                       Deliveries
                     </Button>
+                    {toDate(hook.disabledAt) && (
+                      <Button
+                        variant="secondary"
+                        busy={update.isPending && update.variables.webhookId === hook.id && !editing}
+                        aria-label={`Enable ${hook.url} again`}
+                        onClick={() => reenable(hook)}
+                      >
+                        Re-enable
+                      </Button>
+                    )}
+                    <Button variant="ghost" aria-label={`Edit ${hook.url}`} onClick={() => setEditing(hook)}>
+                      Edit
+                    </Button>
                     <Button variant="ghost" aria-label={`Delete ${hook.url}`} onClick={() => setDeleting(hook)}>
                       Delete
                     </Button>
@@ -154,6 +182,29 @@ function Webhooks({ projectId }: { projectId: string }) {
             })
           }
         />
+      </Dialog>
+      <Dialog open={editing !== null} title="Edit webhook" onClose={closeEdit}>
+        {editing && (
+          <WebhookForm
+            initialUrl={editing.url}
+            initialEvents={editing.events}
+            submitLabel="Save webhook"
+            busy={update.isPending}
+            error={update.error}
+            onCancel={closeEdit}
+            onSubmit={(body) =>
+              update.mutate(
+                { webhookId: editing.id, ...body },
+                {
+                  onSuccess: () => {
+                    toast.show('Webhook saved', { tone: 'success' });
+                    closeEdit();
+                  },
+                },
+              )
+            }
+          />
+        )}
       </Dialog>
       <ConfirmDialog
         open={deleting !== null}
