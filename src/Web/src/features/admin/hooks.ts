@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/problem';
 import type { components } from '../../api/schema';
@@ -35,6 +35,8 @@ export function useAdminUsers(q: string) {
         }),
       ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // Searching keeps the current rows until the new ones arrive: no flash to a spinner per keystroke.
+    placeholderData: keepPreviousData,
   });
 }
 
@@ -71,6 +73,7 @@ export function useAuditEntries(filter: AuditFilter) {
         }),
       ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -36,6 +36,24 @@ describe('AdminAuditPage', () => {
     const filtered = seen.find((q) => q.get('action') === 'member.added');
     expect(filtered?.get('entityType')).toBe('member');
     expect(filtered?.get('from')).toBe(new Date('2026-01-02T00:00:00').toISOString());
+  }, 15_000);
+
+  it('narrows to one actor or one entity from a row', async () => {
+    const seen: URLSearchParams[] = [];
+    server.use(
+      apiJson('get', '/api/v1/admin/audit', 200, ({ request }) => {
+        seen.push(new URL(request.url).searchParams);
+        return { items: [anAuditEntry()], nextCursor: null };
+      }),
+    );
+    renderWithProviders(<AdminAuditPage />, { user: admin, route: '/admin/audit' });
+
+    await userEvent.click(await screen.findByRole('link', { name: /^Only actor/ }));
+    await expect.poll(() => seen.some((q) => q.get('actorId') === anAuditEntry().actorId)).toBe(true);
+    expect(screen.getByLabelText('Actor (user id)')).toHaveValue(anAuditEntry().actorId);
+
+    await userEvent.click(screen.getByRole('link', { name: 'Only task ORB-7' }));
+    await expect.poll(() => seen.some((q) => q.get('entityId') === anAuditEntry().entityId && q.get('entityType') === 'task')).toBe(true);
   });
 
   it('shows a filter error from the API on its field', async () => {

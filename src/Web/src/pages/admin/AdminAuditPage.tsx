@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { Badge } from '../../components/atoms/Badge';
 import { Button } from '../../components/atoms/Button';
 import { DateTime, toInt } from '../../components/atoms/DateTime';
@@ -125,9 +125,24 @@ export function AdminAuditPage() {
                   </td>
                   <td className="mono">{entry.action}</td>
                   <td>
-                    {entry.entityType} <span className="mono muted">{entry.taskKey ?? entry.entityId}</span>
+                    {entry.entityType}{' '}
+                    <Link
+                      className="mono"
+                      to={`?entityType=${encodeURIComponent(entry.entityType)}&entityId=${encodeURIComponent(entry.entityId)}`}
+                      aria-label={`Only ${entry.entityType} ${entry.taskKey ?? entry.entityId}`}
+                    >
+                      {entry.taskKey ?? entry.entityId}
+                    </Link>
                   </td>
-                  <td className="mono">{entry.actorId ?? <span className="muted">system</span>}</td>
+                  <td className="mono">
+                    {entry.actorId ? (
+                      <Link to={`?actorId=${encodeURIComponent(entry.actorId)}`} aria-label={`Only actor ${entry.actorId}`}>
+                        {entry.actorId}
+                      </Link>
+                    ) : (
+                      <span className="muted">system</span>
+                    )}
+                  </td>
                   <td>
                     {entry.changes === null || entry.changes === undefined ? (
                       <span className="muted">—</span>
