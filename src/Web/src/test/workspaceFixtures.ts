@@ -59,12 +59,14 @@ export function aWebhook(overrides: Partial<Schemas['WebhookResponse']> = {}): S
   };
 }
 
-export function aDelivery(overrides: Partial<Schemas['DeliveryResponse']> = {}): Schemas['DeliveryResponse'] {
+type DeliveryFields = Omit<Schemas['DeliveryResponse'], 'eventType' | 'data'>;
+
+/** A delivered project.updated event (the document types each delivery's data by its event type). */
+export function aDelivery(overrides: Partial<DeliveryFields> = {}): Schemas['DeliveryResponse'] {
   return {
     id: '00000000-0000-4000-8000-0000000000d1',
     webhookId: '00000000-0000-4000-8000-0000000000w1',
     eventId: '00000000-0000-4000-8000-0000000000e1',
-    eventType: 'task.created',
     status: 'succeeded',
     nextAttemptAt: null,
     lastStatusCode: 200,
@@ -72,9 +74,17 @@ export function aDelivery(overrides: Partial<Schemas['DeliveryResponse']> = {}):
     lastError: null,
     createdAt: '2026-01-02T10:00:00Z',
     deliveredAt: '2026-01-02T10:00:01Z',
-    data: {},
     attempts: [{ attempt: 1, at: '2026-01-02T10:00:01Z', statusCode: 200, durationMs: 42, error: null }],
     ...overrides,
+    eventType: 'project.updated',
+    data: {
+      eventId: '00000000-0000-4000-8000-0000000000e1',
+      occurredAt: '2026-01-02T10:00:00Z',
+      actorId: ME,
+      projectId: PROJECT,
+      aggregateId: PROJECT,
+      changes: { name: { before: 'Old', after: 'New' } },
+    },
   };
 }
 
@@ -101,7 +111,7 @@ export function anAuditEntry(overrides: Partial<Schemas['AuditEntryResponse']> =
     entityId: '00000000-0000-4000-8000-0000000000t1',
     taskKey: 'ORB-7',
     projectId: PROJECT,
-    changes: { title: ['Old', 'New'] },
+    changes: { title: { before: 'Old', after: 'New' } },
     occurredAt: '2026-01-02T10:00:00Z',
     traceId: null,
     ...overrides,

@@ -147,10 +147,13 @@ export function AdminAuditPage() {
                     {entry.changes === null || entry.changes === undefined ? (
                       <span className="muted">—</span>
                     ) : (
-                      <details>
-                        <summary>Show</summary>
-                        <pre className="delivery-body mono">{JSON.stringify(entry.changes, null, 2)}</pre>
-                      </details>
+                      <ul className="changes">
+                        {Object.entries(entry.changes).map(([field, change]) => (
+                          <li key={field}>
+                            <span className="mono">{field}</span>: {showValue(change.before)} → {showValue(change.after)}
+                          </li>
+                        ))}
+                      </ul>
                     )}
                   </td>
                 </tr>
@@ -162,6 +165,13 @@ export function AdminAuditPage() {
       </QueryState>
     </section>
   );
+}
+
+/** A field's value in a change: text, a list, or "none". */
+function showValue(value: string | readonly string[] | null): string {
+  if (value === null) return 'none';
+  if (typeof value === 'string') return value === '' ? '""' : value;
+  return value.length === 0 ? '[]' : value.join(', ');
 }
 
 /** "Verify the chain": recomputes every entry's hash on the server and says whether the log was tampered with. */
