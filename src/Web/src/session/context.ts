@@ -8,6 +8,8 @@ export interface Session {
   status: 'loading' | 'signedIn' | 'signedOut';
   user: CurrentUser | null;
   isAdmin: boolean;
+  /** True when a signed-in session was ended by the server (refresh refused, e.g. the user was disabled), not by signing out. */
+  ended?: boolean;
   /** Throws ApiError (e.g. 400 with field errors, 401 for bad credentials). */
   signIn(email: string, password: string): Promise<void>;
   signOut(): Promise<void>;

@@ -5,7 +5,7 @@ const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
- * Modal dialog: focus moves in on open, Tab cycles inside, Escape closes, focus returns to the opener on close.
+ * Modal dialog: focus moves in on open (to the element marked data-autofocus, else the first control), Tab cycles inside, Escape closes, focus returns to the opener on close.
  */
 export function Dialog({
   open,
@@ -26,7 +26,8 @@ export function Dialog({
   useEffect(() => {
     if (!open) return;
     const opener = document.activeElement;
-    const first = panel.current?.querySelector<HTMLElement>(FOCUSABLE);
+    // A form dialog marks its first field with data-autofocus; otherwise the first focusable control (Close).
+    const first = panel.current?.querySelector<HTMLElement>('[data-autofocus]') ?? panel.current?.querySelector<HTMLElement>(FOCUSABLE);
     (first ?? panel.current)?.focus();
     return () => {
       if (opener instanceof HTMLElement) opener.focus();

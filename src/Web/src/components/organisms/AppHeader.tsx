@@ -32,7 +32,9 @@ export function AppHeader({ projectSwitcher, notificationBell }: { projectSwitch
         </Button>
         {user && (
           <details className="user-menu">
-            <summary aria-label={`Account: ${user.displayName}`}>
+            <summary>
+              {/* Hidden text rather than aria-label: the accessible name must contain the visible initials (axe). */}
+              <span className="visually-hidden">Account: {user.displayName}</span>
               <Avatar name={user.displayName} decorative />
             </summary>
             <div className="user-menu__panel">

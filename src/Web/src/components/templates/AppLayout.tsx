@@ -1,5 +1,7 @@
 import { Outlet } from 'react-router';
 import { AppHeader } from '../organisms/AppHeader';
+import { NotificationBell } from '../organisms/NotificationBell';
+import { ProjectSwitcher } from '../organisms/ProjectSwitcher';
 
 /** Signed-in pages: skip link, header, one main landmark that the skip link targets. */
 export function AppLayout() {
@@ -8,7 +10,7 @@ export function AppLayout() {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <AppHeader />
+      <AppHeader projectSwitcher={<ProjectSwitcher />} notificationBell={<NotificationBell />} />
       <main id="main" className="app-main" tabIndex={-1}>
         <Outlet />
       </main>

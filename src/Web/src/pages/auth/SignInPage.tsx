@@ -36,6 +36,11 @@ export function SignInPage() {
   return (
     <>
       <h1>Sign in</h1>
+      {params.get('reason') === 'ended' && !error && (
+        <p className="form-error" role="alert">
+          Your session ended — sign in again.
+        </p>
+      )}
       <form onSubmit={onSubmit} noValidate>
         {error && !hasFieldErrors && (
           <p className="form-error" role="alert">
