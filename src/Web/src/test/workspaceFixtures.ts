@@ -22,7 +22,7 @@ export function aMember(overrides: Partial<Schemas['MemberResponse']> = {}): Sch
 export function aNotification(overrides: Partial<Schemas['NotificationResponse']> = {}): Schemas['NotificationResponse'] {
   return {
     id: '00000000-0000-4000-8000-0000000000n1',
-    kind: 'mention',
+    kind: 'mentioned',
     projectId: PROJECT,
     taskId: '00000000-0000-4000-8000-0000000000t1',
     taskKey: 'ORB-7',
@@ -39,7 +39,7 @@ export function aToken(overrides: Partial<Schemas['PersonalAccessTokenResponse']
     id: '00000000-0000-4000-8000-0000000000k1',
     name: 'CI',
     createdAt: '2026-01-01T00:00:00Z',
-    expiresAt: null,
+    expiresAt: '2027-01-01T00:00:00Z',
     revokedAt: null,
     ...overrides,
   };

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '../atoms/Button';
 import { Input } from '../atoms/Input';
 import { FormField } from '../molecules/FormField';
-import { ALL_EVENTS, WEBHOOK_EVENTS } from '../../features/webhooks/hooks';
+import { ALL_EVENTS, WEBHOOK_EVENTS, type WebhookEventFilter } from '../../features/webhooks/hooks';
 import { fieldError, formLevelError } from '../../ui/problemMessage';
 
 /** URL + event checkboxes ("All events" or a selection), for registering or editing a webhook. */
@@ -20,7 +20,7 @@ export function WebhookForm({
   submitLabel: string;
   busy: boolean;
   error: unknown;
-  onSubmit(value: { url: string; events: string[] }): void;
+  onSubmit(value: { url: string; events: WebhookEventFilter[] }): void;
   onCancel?(): void;
 }) {
   const [url, setUrl] = useState(initialUrl);

@@ -1,21 +1,22 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/problem';
-import type { components } from '../../api/schema';
+import type { components, paths } from '../../api/schema';
 
 export type AdminUser = components['schemas']['AdminUserResponse'];
 export type AuditEntry = components['schemas']['AuditEntryResponse'];
 export type ChainVerification = components['schemas']['ChainVerification'];
 
-/** The audit list's filters, as the API names them (all optional). */
-export interface AuditFilter {
-  actorId?: string | undefined;
-  action?: string | undefined;
-  entityType?: string | undefined;
-  entityId?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
+/** The audit list's filters, exactly as the API declares them (all optional); paging is added by the hook. */
+export type AuditFilter = Omit<NonNullable<paths['/api/v1/admin/audit']['get']['parameters']['query']>, 'limit' | 'cursor'>;
+export type AuditEntityType = NonNullable<AuditFilter['entityType']>;
+/** The entity types the audit list can be filtered by, in the order the filter offers them. */
+export const AUDIT_ENTITY_TYPES = ['task', 'project', 'member', 'comment', 'user'] satisfies AuditEntityType[];
+
+export function isAuditEntityType(value: string | null): value is AuditEntityType {
+  return AUDIT_ENTITY_TYPES.some((type) => type === value);
 }
+export type UserRole = components['schemas']['SetUserRolesRequest']['roles'][number];
 
 export const adminKeys = {
   all: ['admin'],
@@ -55,7 +56,7 @@ export function useSetUserDisabled() {
 export function useSetUserRoles() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ id, roles }: { id: string; roles: string[] }) =>
+    mutationFn: async ({ id, roles }: { id: string; roles: UserRole[] }) =>
       unwrap(await api.PUT('/api/v1/admin/users/{id}/roles', { params: { path: { id } }, body: { roles } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: [...adminKeys.all, 'users'] }),
   });

@@ -6,9 +6,11 @@ import type { components } from '../../api/schema';
 export type Webhook = components['schemas']['WebhookResponse'];
 export type RegisteredWebhook = components['schemas']['RegisteredWebhookResponse'];
 export type Delivery = components['schemas']['DeliveryResponse'];
+/** One entry of a webhook's event filter, as the document enumerates it ("*" included). */
+export type WebhookEventFilter = components['schemas']['RegisterWebhookRequest']['events'][number];
 
 /** The event types a webhook can subscribe to (the API's list; "*" means all of them). */
-export const WEBHOOK_EVENTS: readonly string[] = [
+export const WEBHOOK_EVENTS: readonly WebhookEventFilter[] = [
   'project.created',
   'project.updated',
   'project.archived',
@@ -26,7 +28,7 @@ export const WEBHOOK_EVENTS: readonly string[] = [
   'comment.edited',
   'comment.deleted',
 ];
-export const ALL_EVENTS = '*';
+export const ALL_EVENTS: WebhookEventFilter = '*';
 
 export const webhookKeys = {
   all: ['webhooks'],
@@ -59,7 +61,7 @@ export function useWebhooks(projectId: string) {
 export function useRegisterWebhook(projectId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (body: { url: string; events: string[] }) =>
+    mutationFn: async (body: { url: string; events: WebhookEventFilter[] }) =>
       unwrap(await api.POST('/api/v1/projects/{projectId}/webhooks', { params: { path: { projectId } }, body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.list(projectId) }),
   });
@@ -78,7 +80,7 @@ export function useDeleteWebhook(projectId: string) {
 export function useUpdateWebhook(projectId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ webhookId, ...body }: { webhookId: string; url?: string; events?: string[]; enabled?: boolean }) =>
+    mutationFn: async ({ webhookId, ...body }: { webhookId: string; url?: string; events?: WebhookEventFilter[]; enabled?: boolean }) =>
       unwrap(await api.PATCH('/api/v1/webhooks/{webhookId}', { params: { path: { webhookId } }, body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.list(projectId) }),
   });

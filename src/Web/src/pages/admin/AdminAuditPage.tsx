@@ -9,11 +9,10 @@ import { AdminNav } from '../../components/molecules/AdminNav';
 import { FormField } from '../../components/molecules/FormField';
 import { LoadMore } from '../../components/molecules/LoadMore';
 import { QueryState } from '../../components/molecules/QueryState';
-import { useAuditEntries, useVerifyAuditChain, type AuditFilter } from '../../features/admin/hooks';
+import { AUDIT_ENTITY_TYPES, isAuditEntityType, useAuditEntries, useVerifyAuditChain, type AuditFilter } from '../../features/admin/hooks';
 import { fieldError, problemMessage } from '../../ui/problemMessage';
 import '../../styles/workspace.css';
 
-const ENTITY_TYPES = ['task', 'project', 'member', 'comment', 'user'];
 const FILTER_NAMES = ['actorId', 'action', 'entityType', 'entityId', 'from', 'to'] satisfies (keyof AuditFilter)[];
 
 /** A date input's yyyy-mm-dd as the start of that day (local time), as an ISO instant. */
@@ -28,10 +27,11 @@ function startOfDay(date: string | null, plusDays = 0): string | undefined {
 export function AdminAuditPage() {
   const [params, setParams] = useSearchParams();
   // The URL holds the filters (shareable, survives reload); dates are whole days, "to" inclusive for people.
+  const entityType = params.get('entityType');
   const filter: AuditFilter = {
     actorId: params.get('actorId') || undefined,
     action: params.get('action') || undefined,
-    entityType: params.get('entityType') || undefined,
+    entityType: isAuditEntityType(entityType) ? entityType : undefined,
     entityId: params.get('entityId') || undefined,
     from: startOfDay(params.get('from')),
     to: startOfDay(params.get('to'), 1),
@@ -70,7 +70,7 @@ export function AdminAuditPage() {
           {(control) => (
             <Select {...control} name="entityType" defaultValue={params.get('entityType') ?? ''}>
               <option value="">Any</option>
-              {ENTITY_TYPES.map((type) => (
+              {AUDIT_ENTITY_TYPES.map((type) => (
                 <option key={type} value={type}>
                   {type}
                 </option>

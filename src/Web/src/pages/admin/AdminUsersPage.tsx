@@ -10,13 +10,13 @@ import { ConfirmDialog } from '../../components/molecules/ConfirmDialog';
 import { FormField } from '../../components/molecules/FormField';
 import { LoadMore } from '../../components/molecules/LoadMore';
 import { QueryState } from '../../components/molecules/QueryState';
-import { useAdminUsers, useSetUserDisabled, useSetUserRoles, type AdminUser } from '../../features/admin/hooks';
+import { useAdminUsers, useSetUserDisabled, useSetUserRoles, type AdminUser, type UserRole } from '../../features/admin/hooks';
 import { useSession } from '../../session/context';
 import { problemMessage } from '../../ui/problemMessage';
 import { useToast } from '../../ui/toast';
 import '../../styles/workspace.css';
 
-const ADMIN = 'admin';
+const ADMIN: UserRole = 'admin';
 
 export function AdminUsersPage() {
   const [params, setParams] = useSearchParams();

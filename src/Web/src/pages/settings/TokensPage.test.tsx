@@ -19,7 +19,7 @@ describe('TokensPage', () => {
       apiJson('post', '/api/v1/users/me/tokens', 201, async ({ request }) => {
         sent = await request.json();
         tokens.push(aToken({ id: 'k2', name: 'Deploy' }));
-        return { id: 'k2', name: 'Deploy', createdAt: '2026-01-02T00:00:00Z', expiresAt: null, token: 'orbit_pat_secret123' };
+        return { id: 'k2', name: 'Deploy', createdAt: '2026-01-02T00:00:00Z', expiresAt: '2027-01-02T00:00:00Z', token: 'orbit_pat_secret123' };
       }),
     );
     const user = userEvent.setup();
@@ -51,7 +51,7 @@ describe('TokensPage', () => {
         id: 'k2',
         name: 'Deploy',
         createdAt: '2026-01-02T00:00:00Z',
-        expiresAt: null,
+        expiresAt: '2027-01-02T00:00:00Z',
         token: 'orbit_pat_secret123',
       })),
     );

@@ -32,8 +32,9 @@ describe('WebhooksPage', () => {
       apiJson('get', '/api/v1/projects/{projectId}/webhooks', 200, () => ({ items: hooks, nextCursor: null })),
       apiJson('post', '/api/v1/projects/{projectId}/webhooks', 201, async ({ request }) => {
         sent = await request.json();
-        hooks.push(aWebhook({ events: ['task.created', 'comment.added'] }));
-        return { ...aWebhook(), events: ['task.created', 'comment.added'], secret: 'whsec_abc' };
+        const events: components['schemas']['WebhookResponse']['events'] = ['task.created', 'comment.added'];
+        hooks.push(aWebhook({ events }));
+        return { ...aWebhook(), events, secret: 'whsec_abc' };
       }),
       apiJson('get', '/api/v1/webhooks/{webhookId}/deliveries', 200, () => ({ items: [], nextCursor: null })),
     );
