@@ -124,6 +124,10 @@ export function useUpdateTask() {
       putTask(queryClient, task);
       void queryClient.invalidateQueries({ queryKey: taskKeys.activity(task.key) });
     },
+    onError: (error, { task }) => {
+      // Someone else saved first: read what they saved, so the page can show it next to the refused change.
+      if (isConflict(error)) void queryClient.invalidateQueries({ queryKey: taskKeys.detail(task.key) });
+    },
   });
 }
 
