@@ -14,7 +14,7 @@ describe('CreateTaskDialog', () => {
       apiProblem('post', '/api/v1/projects/{projectId}/tasks', {
         status: 400,
         title: 'Validation failed',
-        errors: { DueDate: ['dueDate must be a date as YYYY-MM-DD.'] },
+        errors: { DueDate: ['dueDate must be a valid date.'] },
       }),
     );
     const user = userEvent.setup();
@@ -25,7 +25,7 @@ describe('CreateTaskDialog', () => {
 
     await user.type(screen.getByRole('textbox', { name: 'Title' }), 'Plan the launch');
     await user.click(screen.getByRole('button', { name: 'Create task' }));
-    expect(await screen.findByText('dueDate must be a date as YYYY-MM-DD.')).toBeInTheDocument();
+    expect(await screen.findByText('dueDate must be a valid date.')).toBeInTheDocument();
     expect(screen.getByLabelText('Due date')).toHaveAttribute('aria-invalid', 'true');
   });
 });
