@@ -35,6 +35,9 @@ internal static class OpenApiServiceCollectionExtensions
                 };
                 return Task.CompletedTask;
             });
+            options.AddDocumentTransformer<EventSchemas>();
+            options.AddDocumentTransformer<WebhookDocumentation>();
+            options.AddOperationTransformer<ServerSentEventsDocumentation>();
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;

@@ -100,7 +100,10 @@ internal static class AuditApi
     }
 }
 
-/// <summary>Reads Server-Sent Events frames (<c>id:</c>, <c>data:</c>, blank line) from an open response.</summary>
+/// <summary>
+/// Reads Server-Sent Events frames (<c>id:</c>, <c>event:</c>, <c>data:</c>, blank line) from an open response, checking
+/// that each message's <c>id</c> is its cursor and its <c>event</c> its type.
+/// </summary>
 internal sealed class EventStreamReader(Stream stream) : IDisposable
 {
     private readonly StreamReader _reader = new(stream);
@@ -114,6 +117,7 @@ internal sealed class EventStreamReader(Stream stream) : IDisposable
         using var timeout = new CancellationTokenSource(deadline ?? Eventually.DefaultDeadline);
         var events = new List<FeedItem>();
         string? id = null;
+        string? name = null;
         var data = new List<string>();
         try
         {
@@ -126,10 +130,12 @@ internal sealed class EventStreamReader(Stream stream) : IDisposable
                     {
                         var item = JsonSerializer.Deserialize<FeedItem>(string.Join('\n', data), AuditApi.Json)!;
                         Assert.That(item.Id, Is.EqualTo(id), "the SSE id is the event's cursor");
+                        Assert.That(name, Is.EqualTo(item.Type), "the SSE event is the event's type");
                         events.Add(item);
                     }
 
                     id = null;
+                    name = null;
                     data.Clear();
                 }
                 else if (line.StartsWith(':'))
@@ -139,6 +145,10 @@ internal sealed class EventStreamReader(Stream stream) : IDisposable
                 else if (line.StartsWith("id: ", StringComparison.Ordinal))
                 {
                     id = line["id: ".Length..];
+                }
+                else if (line.StartsWith("event: ", StringComparison.Ordinal))
+                {
+                    name = line["event: ".Length..];
                 }
                 else if (line.StartsWith("data: ", StringComparison.Ordinal))
                 {

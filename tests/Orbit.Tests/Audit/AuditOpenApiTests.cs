@@ -37,6 +37,17 @@ public sealed class AuditOpenApiTests
         var feedContent = feed.GetProperty("responses").GetProperty("200").GetProperty("content");
         Assert.That(feedContent.EnumerateObject().Select(c => c.Name), Is.SupersetOf(new[] { "application/json", "text/event-stream" }));
         Assert.That(feed.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()), Does.Contain("after"));
+        var stream = feedContent.GetProperty("text/event-stream");
+        var lastEventId = feed.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "Last-Event-ID");
+        Assert.Multiple(() =>
+        {
+            Assert.That(feedContent.GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString(), Is.EqualTo("#/components/schemas/PageOfFeedEvent"));
+            Assert.That(stream.GetProperty("schema").GetProperty("type").GetString(), Is.EqualTo("string"), "a stream is text, framed as the description says");
+            Assert.That(stream.GetProperty("schema").GetProperty("description").GetString(), Does.Contain("event:").And.Contain("Last-Event-ID"));
+            Assert.That(stream.GetProperty("x-sse-data").GetProperty("$ref").GetString(), Is.EqualTo("#/components/schemas/FeedEvent"));
+            Assert.That(lastEventId.GetProperty("in").GetString(), Is.EqualTo("header"));
+            Assert.That(lastEventId.TryGetProperty("required", out var required) && required.GetBoolean(), Is.False, "Last-Event-ID is optional");
+        });
         var audit = paths.GetProperty("/api/v1/admin/audit").GetProperty("get");
         Assert.That(audit.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()),
             Is.SupersetOf(new[] { "actorId", "action", "entityType", "entityId", "from", "to", "limit", "cursor" }));

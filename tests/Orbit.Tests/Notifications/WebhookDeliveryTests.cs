@@ -37,6 +37,8 @@ public sealed class WebhookDeliveryTests
             Assert.That(body.GetProperty("id").GetString(), Is.EqualTo(request.Id), "webhook-id is the event id");
             Assert.That(body.GetProperty("type").GetString(), Is.EqualTo("task.created"));
             Assert.That(body.GetProperty("timestamp").GetString(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"));
+            Assert.That(body.GetProperty("data").GetProperty("occurredAt").GetString(), Is.EqualTo(body.GetProperty("timestamp").GetString()),
+                "data's timestamps are in the envelope's format (UTC, milliseconds, Z)");
             Assert.That(body.GetProperty("data").GetProperty("taskId").GetGuid(), Is.EqualTo(task.Id));
             Assert.That(body.GetProperty("data").GetProperty("title").GetString(), Is.EqualTo("Ship it"));
         });
@@ -49,6 +51,7 @@ public sealed class WebhookDeliveryTests
             Assert.That(delivery.DeliveredAt, Is.Not.Null);
             Assert.That(delivery.NextAttemptAt, Is.Null);
             Assert.That(delivery.Data.GetProperty("taskId").GetGuid(), Is.EqualTo(task.Id));
+            Assert.That(delivery.Data.GetProperty("occurredAt").GetString(), Is.EqualTo(body.GetProperty("timestamp").GetString()));
             Assert.That(delivery.Attempts, Has.Length.EqualTo(1));
             Assert.That(delivery.Attempts[0].StatusCode, Is.EqualTo(204));
             Assert.That(delivery.Attempts[0].Error, Is.Null);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orbit.Shared.Events;
 
 namespace Orbit.Modules.Audit.Entries;
 
@@ -9,13 +10,13 @@ namespace Orbit.Modules.Audit.Entries;
 /// <param name="TraceId">The W3C trace id of the request that caused it, to find it in traces and logs.</param>
 internal sealed record AuditEntryResponse(
     long Id,
-    string Action,
+    [property: EventTypeName] string Action,
     Guid? ActorId,
     string EntityType,
     Guid EntityId,
     string? TaskKey,
     Guid? ProjectId,
-    JsonElement? Changes,
+    [property: FieldChanges] JsonElement? Changes,
     DateTime OccurredAt,
     string? TraceId);
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using Orbit.Shared.Events;
 
 namespace Orbit.Modules.Notifications.Webhooks;
 
@@ -8,6 +9,7 @@ namespace Orbit.Modules.Notifications.Webhooks;
 /// <param name="Status"><c>pending</c> (waiting for an attempt or in one), <c>succeeded</c> or <c>failed</c> (no more retries).</param>
 /// <param name="NextAttemptAt">While pending: when the next attempt is due (during an attempt, when it is given up as lost).</param>
 /// <param name="Data">The event payload, sent as <c>data</c>.</param>
+[ProjectEventEnvelope("eventType", "data")]
 internal sealed record DeliveryResponse(
     Guid Id,
     Guid WebhookId,
@@ -56,7 +58,7 @@ internal static class DeliveryReader
             .ToLookup(a => a.DeliveryId, a => new AttemptResponse(a.Attempt, a.At, a.StatusCode, a.DurationMs, a.Error));
         return rows.Select(r => new DeliveryResponse(
             r.Id, r.WebhookId, r.EventId, r.EventType, r.Status, r.NextAttemptAt, r.LastStatusCode, r.LastDurationMs, r.LastError, r.CreatedAt,
-            r.DeliveredAt, JsonSerializer.Deserialize<JsonElement>(r.Data), attempts[r.Id].ToList())).ToList();
+            r.DeliveredAt, JsonSerializer.Deserialize<JsonElement>(IntegrationEventJson.Normalize(r.Data)), attempts[r.Id].ToList())).ToList();
     }
 
     internal sealed record DeliveryRow(

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orbit.Shared.Events;
 
 namespace Orbit.Modules.Notifications.Webhooks;
 
@@ -70,7 +71,10 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<Webhook
         }
     }
 
-    /// <summary>The body as sent: the event id, type, its time (UTC, ms) and the event's payload as <c>data</c>.</summary>
+    /// <summary>
+    /// The body as sent: the event id, type, its time and the event's payload as <c>data</c>, timestamps in the API's one
+    /// format. The OpenAPI document describes it under <c>webhooks</c> (Host/OpenApi/WebhookDocumentation.cs).
+    /// </summary>
     public static byte[] Envelope(WebhookMessage message)
     {
         using var buffer = new MemoryStream();
@@ -79,9 +83,9 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<Webhook
             writer.WriteStartObject();
             writer.WriteString("id", message.EventId);
             writer.WriteString("type", message.EventType);
-            writer.WriteString("timestamp", message.OccurredAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteString("timestamp", UtcTimestamp.Write(message.OccurredAt));
             writer.WritePropertyName("data");
-            writer.WriteRawValue(message.PayloadJson);
+            writer.WriteRawValue(IntegrationEventJson.Normalize(message.PayloadJson));
             writer.WriteEndObject();
         }
 

@@ -26,7 +26,7 @@ namespace Orbit.Modules.Audit.Features.ChangeFeed;
 /// </summary>
 internal static class ChangeFeedStream
 {
-    public const string ContentType = "text/event-stream";
+    public const string ContentType = ServerSentEventsMetadata.ContentType;
 
     /// <summary>Events read per poll; a full batch is followed at once by the next.</summary>
     private const int Batch = 100;
@@ -46,7 +46,7 @@ internal static class ChangeFeedStream
     public static async Task<IResult> RunAsync(HttpContext context, ISender sender, Guid projectId, string? after, CancellationToken cancellationToken)
     {
         // A reconnecting EventSource repeats the URL it first opened and says where it got to in Last-Event-ID.
-        var lastEventId = context.Request.Headers["Last-Event-ID"].ToString().Trim();
+        var lastEventId = context.Request.Headers[ServerSentEventsMetadata.LastEventIdHeader].ToString().Trim();
         if (lastEventId.Length > 0)
         {
             if (!ChangeFeedReader.TryReadCursor(lastEventId, out _))
@@ -171,7 +171,10 @@ internal static class ChangeFeedStream
         return await ActivityAccess.IsMemberAsync(memberships, projectId, userId, cancellationToken);
     }
 
-    /// <summary>Writes SSE frames: <c>id:</c> the event's cursor, <c>data:</c> the event as one line of JSON.</summary>
+    /// <summary>
+    /// Writes SSE frames: <c>id:</c> the event's cursor (what a reconnect sends back as <c>Last-Event-ID</c>),
+    /// <c>event:</c> its type (so an EventSource can listen per type), <c>data:</c> the event as one line of JSON.
+    /// </summary>
     private sealed class EventWriter(HttpResponse response, JsonSerializerOptions json)
     {
         public async Task WriteRetryAsync(CancellationToken cancellationToken)
@@ -193,7 +196,9 @@ internal static class ChangeFeedStream
             foreach (var feedEvent in events)
             {
                 // Serialized JSON has no raw line breaks (they are escaped inside strings), so one data line suffices.
+                // Event types are dotted lowercase names (task.created): no line break can end up in the field.
                 frames.Append("id: ").Append(feedEvent.Id).Append('\n')
+                    .Append("event: ").Append(feedEvent.Type).Append('\n')
                     .Append("data: ").Append(JsonSerializer.Serialize(feedEvent, json)).Append("\n\n");
             }
 

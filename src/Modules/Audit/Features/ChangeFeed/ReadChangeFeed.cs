@@ -11,6 +11,7 @@ using Npgsql;
 using Orbit.Modules.Audit.Authorization;
 using Orbit.Modules.Audit.Entries;
 using Orbit.Shared.Data;
+using Orbit.Shared.Events;
 using Orbit.Shared.Http;
 using Orbit.Shared.Paging;
 using Orbit.Shared.Results;
@@ -20,7 +21,8 @@ namespace Orbit.Modules.Audit.Features.ChangeFeed;
 /// <summary>One event of a project's change feed.</summary>
 /// <param name="Id">The event's cursor: pass it as <c>after</c> (or SSE <c>Last-Event-ID</c>) to continue after it.</param>
 /// <param name="Type">The event type, such as <c>task.created</c>.</param>
-/// <param name="Data">The event's payload as its publisher wrote it.</param>
+/// <param name="Data">The event's payload as its publisher wrote it (timestamps normalised to the API's format).</param>
+[ProjectEventEnvelope("type", "data")]
 internal sealed record FeedEvent(string Id, string Type, DateTime OccurredAt, JsonElement Data);
 
 /// <param name="After">A cursor (an event's <c>id</c>); null starts at the project's first event.</param>
@@ -74,7 +76,7 @@ internal static class ChangeFeedReader
     {
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             Sql, new { ProjectId = projectId, After = after, Take = take }, cancellationToken: cancellationToken));
-        return rows.Select(r => new FeedEvent(CursorOf(r.Id), r.Type, r.OccurredAt, JsonColumn.Parse(r.Data)!.Value)).ToList();
+        return rows.Select(r => new FeedEvent(CursorOf(r.Id), r.Type, r.OccurredAt, JsonColumn.Parse(IntegrationEventJson.Normalize(r.Data))!.Value)).ToList();
     }
 
     /// <summary>The <c>limit + 1</c>'th row proves a next page; its cursor is the last item's id.</summary>
@@ -104,10 +106,11 @@ internal sealed class ReadChangeFeedEndpoint : IEndpoint
                 "JSON: a page of events after `after` (each event's `id` is a cursor; `nextCursor` is set while more are waiting, " +
                 "and a client that has caught up resumes from the last event's id). With `Accept: text/event-stream` the response " +
                 "stays open as Server-Sent Events: first every event after `after` (or the `Last-Event-ID` header, which wins), then " +
-                "new ones as they commit, each with `id:` set to its cursor and `data:` the same JSON as a page item, and a " +
+                "new ones as they commit, each with `id:` set to its cursor, `event:` its type and `data:` the same JSON as a page item, and a " +
                 "`: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends.")
             .RequireAuthorization()
-            .Produces<Page<FeedEvent>>(StatusCodes.Status200OK, "application/json", ChangeFeedStream.ContentType)
+            .Produces<Page<FeedEvent>>(StatusCodes.Status200OK, "application/json")
+            .WithMetadata(new ServerSentEventsMetadata(typeof(FeedEvent)))
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
