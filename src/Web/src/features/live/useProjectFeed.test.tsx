@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import { http, HttpResponse } from 'msw';
 import { server } from '../../test/server';
+import { aTokenResponse } from '../../test/fixtures';
 import { apiJson } from '../../test/http';
 import { testQueryClient } from '../../test/render';
 import { aTask, PROJECT_ID } from '../tasks/testing';
@@ -65,6 +67,27 @@ describe('useProjectFeed', () => {
       expect(queryClient.getQueryState(taskKeys.activity('ORB-2'))?.isInvalidated).toBe(true);
       expect(queryClient.getQueryState(['notifications', 'unread'])?.isInvalidated).toBe(true);
     });
+  });
+
+  it('refreshes the session on a 401 and opens the stream with the new token', async () => {
+    const { handler } = fakeFeed();
+    const tokens: (string | null)[] = [];
+    let refused = false;
+    server.use(
+      http.get('/api/v1/projects/:projectId/events', ({ request }) => {
+        tokens.push(request.headers.get('Authorization'));
+        if (refused) return undefined;
+        refused = true;
+        return new HttpResponse(null, { status: 401 });
+      }),
+      handler,
+      apiJson('post', '/api/v1/auth/refresh', 200, () => aTokenResponse('fresh-token')),
+    );
+    const { wrapper } = setup();
+
+    const { result } = renderHook(() => useProjectFeed(PROJECT_ID), { wrapper });
+    await waitFor(() => expect(result.current).toBe('open'));
+    expect(tokens).toEqual([null, 'Bearer fresh-token']);
   });
 
   it('shows the stream as down when it drops and resumes with Last-Event-ID, then catches up', async () => {

@@ -70,8 +70,8 @@ describe('BoardPage', () => {
     );
     renderBoard();
 
-    await waitFor(() => expect(within(column(/^To do/)).getAllByRole('article')).toHaveLength(250));
-  });
+    await waitFor(() => expect(within(column(/^To do/)).getAllByRole('article')).toHaveLength(250), { timeout: 15_000 });
+  }, 20_000);
 
   it('moves a card with the keyboard through its Move to menu, sending If-Match', async () => {
     const task = aTask({ key: 'ORB-1', status: 'todo', version: 4 });

@@ -23,6 +23,7 @@ import { useProjectFeed } from '../../features/live/useProjectFeed';
 import { useBoardTasks, useCreateTask, useMoveTask, useProjectMembers } from '../../features/tasks/hooks';
 import { isStatus, STATUSES, statusLabel, type Task, type TaskStatus } from '../../features/tasks/types';
 import { useToast } from '../../ui/toast';
+import { columnKeyboardCoordinates } from '../../features/tasks/boardKeyboard';
 import '../../features/tasks/tasks.css';
 
 function refusalMessage(error: unknown, task: Task): string {
@@ -65,7 +66,7 @@ export function BoardPage() {
     [moveMutate],
   );
 
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }), useSensor(KeyboardSensor));
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }), useSensor(KeyboardSensor, { coordinateGetter: columnKeyboardCoordinates }));
 
   const columnName = (id: string | number | undefined) => (isStatus(id) ? statusLabel(id) : 'no column');
   const cardName = (id: string | number) => taskById(id)?.key ?? 'task';
