@@ -7,7 +7,8 @@ import { apiJson, apiProblem } from '../../test/http';
 import { renderWithProviders } from '../../test/render';
 import { aMember, PROJECT_ID } from '../../features/tasks/testing';
 
-describe('CreateTaskDialog', () => {
+// Typing with user-event is slow on a loaded machine: more than the default 5 s per test.
+describe('CreateTaskDialog', { timeout: 20_000 }, () => {
   it('requires a title, then shows the API field errors under their fields', async () => {
     server.use(
       apiJson('get', '/api/v1/projects/{projectId}/members', 200, () => ({ items: [aMember()], nextCursor: null })),

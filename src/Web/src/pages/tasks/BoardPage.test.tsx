@@ -36,7 +36,8 @@ function serveProject(tasks: Task[]) {
 
 const column = (name: RegExp) => screen.getByRole('region', { name });
 
-describe('BoardPage', () => {
+// Typing with user-event is slow on a loaded machine: more than the default 5 s per test.
+describe('BoardPage', { timeout: 20_000 }, () => {
   it('shows every column in workflow order with its cards', async () => {
     serveProject([
       aTask({ key: 'ORB-1', title: 'Write the spec', status: 'todo', assigneeId: BOB, labels: ['docs'], priority: 'high', dueDate: '2026-03-01' }),

@@ -62,7 +62,8 @@ function serveTasks(total: number) {
   return requests;
 }
 
-describe('ListPage', () => {
+// Typing with user-event is slow on a loaded machine: more than the default 5 s per test.
+describe('ListPage', { timeout: 20_000 }, () => {
   beforeEach(() => {
     // jsdom lays nothing out: give the grid's scroller a viewport so the virtualiser renders rows.
     vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(VIEWPORT);

@@ -51,7 +51,8 @@ function renderTask(key = 'ORB-1') {
   );
 }
 
-describe('TaskPage', () => {
+// Typing with user-event is slow on a loaded machine: more than the default 5 s per test.
+describe('TaskPage', { timeout: 20_000 }, () => {
   it('shows the task, its comments and its history as sentences', async () => {
     serveTask(aTask({ key: 'ORB-1', title: 'Write the spec' }));
     renderTask();

@@ -9,7 +9,8 @@ import { aProject } from '../../test/fixtures';
 import { renderWithProviders } from '../../test/render';
 import { aTask, PROJECT_ID } from '../../features/tasks/testing';
 
-describe('TrashPage', () => {
+// Typing with user-event is slow on a loaded machine: more than the default 5 s per test.
+describe('TrashPage', { timeout: 20_000 }, () => {
   it('lists deleted tasks and restores one', async () => {
     const deleted = aTask({ key: 'ORB-7', title: 'Old idea' });
     let trash = [deleted];
