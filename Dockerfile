@@ -1,5 +1,16 @@
 # syntax=docker/dockerfile:1
 
+# ---- web app --------------------------------------------------------------------------------------------------------
+# The React app (src/Web) is built here rather than by the host's build, so the .NET stage needs no Node.
+FROM node:20-bookworm-slim AS web
+WORKDIR /src/src/Web
+# Install from the lockfile alone first, so the node_modules layer is reused until a dependency changes.
+COPY src/Web/package.json src/Web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY src/Web/ ./
+# Vite writes to ../Host/wwwroot, i.e. /src/src/Host/wwwroot.
+RUN npm run build
+
 # ---- build ----------------------------------------------------------------------------------------------------------
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -8,7 +19,7 @@ WORKDIR /src
 # changes. Every project the host references transitively needs its line here (a new module adds one, or two with
 # a .Contracts project).
 COPY Directory.Build.props Directory.Packages.props ./
-COPY src/Host/Host.csproj src/Host/
+COPY src/Host/Host.csproj src/Host/WebApp.targets src/Host/
 COPY src/Shared/Shared.csproj src/Shared/
 COPY src/Modules/Identity/Identity.csproj src/Modules/Identity/
 COPY src/Modules/Identity.Contracts/Identity.Contracts.csproj src/Modules/Identity.Contracts/
@@ -24,7 +35,10 @@ RUN dotnet restore src/Host/Host.csproj
 # Module projects embed their SQL from db/migrations/<module> (EmbeddedResource), so db/ is build input.
 COPY db/ db/
 COPY src/ src/
-RUN dotnet publish src/Host/Host.csproj -c Release -o /app --no-restore -p:UseAppHost=false
+# OrbitSkipWebBuild: the web stage above built the app; this stage has no Node (src/Host/WebApp.targets).
+RUN dotnet publish src/Host/Host.csproj -c Release -o /app --no-restore -p:UseAppHost=false -p:OrbitSkipWebBuild=true
+# The host serves its content root's wwwroot, and the content root of the published app is /app.
+COPY --from=web /src/src/Host/wwwroot /app/wwwroot
 
 # ---- runtime --------------------------------------------------------------------------------------------------------
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime

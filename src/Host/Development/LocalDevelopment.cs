@@ -59,6 +59,7 @@ internal sealed class LocalDevelopment
             Console.WriteLine($"""
 
                 Orbit is running at {url}
+                  Web app:                {url}/
                   API reference (Scalar): {url}/scalar
                   OpenAPI description:    {url}/openapi/v1.json
                   Local admin:            {_admin.Email} / {_admin.Password}

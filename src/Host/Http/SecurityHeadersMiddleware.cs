@@ -1,6 +1,11 @@
+using Orbit.Host.WebApp;
+
 namespace Orbit.Host.Http;
 
-/// <summary>Headers every response gets. The API serves JSON only; the Scalar page needs its own script policy.</summary>
+/// <summary>
+/// Headers every response gets. The server's own paths serve JSON and text only, so they allow nothing; the web app
+/// gets its same-origin policy; the Scalar page loads its own scripts and styles, so it gets no policy here.
+/// </summary>
 internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
@@ -21,9 +26,12 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
-        if (!context.Request.Path.StartsWithSegments("/scalar"))
+        var path = context.Request.Path;
+        if (!path.StartsWithSegments("/scalar"))
         {
-            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+            headers.ContentSecurityPolicy = WebAppHosting.IsServerPath(path)
+                ? "default-src 'none'; frame-ancestors 'none'"
+                : WebAppHosting.ContentSecurityPolicy;
         }
 
         if (context.Request.Path.StartsWithSegments("/api"))
