@@ -6,7 +6,7 @@
 //
 // Env: ORBIT_BASE_URL (the app; it proxies /api), ORBIT_ADMIN_EMAIL (default admin@orbit.localhost),
 // ORBIT_ADMIN_PASSWORD, CHROMIUM_PATH, BOARD_TASKS (500), LIST_TASKS (10000), SEED_CONCURRENCY (16),
-// SCROLL_FRAMES (600), SCROLL_PX_PER_FRAME (120).
+// SCROLL_FRAMES (600), SCROLL_PX_PER_FRAME (120), BOARD_PROJECT_ID / LIST_PROJECT_ID (reuse seeded projects).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -95,8 +95,14 @@ function bundleSizes() {
 
 const token = (await call('POST', '/api/v1/auth/login', null, { email, password })).accessToken;
 const suffix = Date.now().toString(36).toUpperCase().slice(-4);
-const boardProject = await seedProject(token, `B${suffix}`, `Bench board ${suffix}`, BOARD_TASKS);
-const listProject = await seedProject(token, `L${suffix}`, `Bench list ${suffix}`, LIST_TASKS);
+// Re-measure without seeding again: BOARD_PROJECT_ID / LIST_PROJECT_ID name projects seeded by an earlier run.
+const boardProject = process.env.BOARD_PROJECT_ID
+  ? { id: process.env.BOARD_PROJECT_ID }
+  : await seedProject(token, `B${suffix}`, `Bench board ${suffix}`, BOARD_TASKS);
+const listProject = process.env.LIST_PROJECT_ID
+  ? { id: process.env.LIST_PROJECT_ID }
+  : await seedProject(token, `L${suffix}`, `Bench list ${suffix}`, LIST_TASKS);
+console.error(`board project ${boardProject.id}, list project ${listProject.id}`);
 
 const browser = await chromium.launch({
   executablePath: chromiumPath(),

@@ -37,13 +37,21 @@ async function login(email: string, password: string): Promise<string> {
   return text((await call('POST', '/api/v1/auth/login', null, { email, password })).accessToken);
 }
 
-/** Opens a path; signs in first when the app asks (no refresh cookie yet in a fresh context). */
+/**
+ * Opens a path; signs in first when the app asks (no refresh cookie yet in a fresh context). Sign-in is rate-limited
+ * per address and other journeys share the host, so a refused attempt is retried after a pause.
+ */
 async function open(page: Page, path: string, email: string, password: string): Promise<void> {
   await page.goto(path);
   await page.waitForFunction(() => document.querySelector('h1') !== null);
-  if (new URL(page.url()).pathname === '/sign-in') {
+  for (let attempt = 0; new URL(page.url()).pathname === '/sign-in'; attempt++) {
     await signIn(page, email, password);
-    await page.waitForURL((url) => url.pathname === path);
+    try {
+      await page.waitForURL((url) => url.pathname === path, { timeout: 10_000 });
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.waitForTimeout(20_000);
+    }
   }
 }
 

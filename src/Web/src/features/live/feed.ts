@@ -10,11 +10,27 @@ export interface FeedEvent {
   taskId: string | null;
   /** The task's key (`key` on task events, `taskKey` on comment events). */
   key: string | null;
+  /** Epoch ms of `occurredAt`, when readable. */
+  occurredAt: number | null;
 }
 
 function readString(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
+
+function occurredAtOf(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/**
+ * The feed replays every event from the project's beginning to a reader that has no cursor yet. The first connection
+ * only wants what happens from now on (the views have just read the current state), so events that happened before
+ * it (by the server's clock, from the response's Date header, with a small margin) are skipped; they still advance
+ * the cursor. A reconnect sends Last-Event-ID and applies everything it missed.
+ */
+const REPLAY_MARGIN_MS = 2000;
 
 /** The FeedEvent JSON of one `data:` field; the event name falls back to its `type` when `event:` is missing. */
 export function readFeedEvent(json: string, eventName: string, lastEventId: string): FeedEvent | null {
@@ -34,6 +50,7 @@ export function readFeedEvent(json: string, eventName: string, lastEventId: stri
     projectId: readString(data.projectId),
     taskId: readString(data.taskId),
     key: readString(data.key) ?? readString(data.taskKey),
+    occurredAt: occurredAtOf(parsed.occurredAt),
   };
 }
 
@@ -77,6 +94,8 @@ export function followProjectFeed(options: FeedOptions): { stop(): void } {
         signal: controller.signal,
       });
       if (!response.ok || !response.body) throw new Error(`Change feed answered ${response.status}`);
+      const serverNow = Date.parse(response.headers.get('Date') ?? '');
+      const skipBefore = lastEventId ? null : (Number.isNaN(serverNow) ? Date.now() : serverNow) - REPLAY_MARGIN_MS;
       attempt = 0;
       options.onStatus('open');
       if (wasDown) {
@@ -90,7 +109,9 @@ export function followProjectFeed(options: FeedOptions): { stop(): void } {
         for (const message of parser.push(value)) {
           lastEventId = parser.lastEventId || lastEventId;
           const event = readFeedEvent(message.data, message.event, message.id);
-          if (event) options.onEvent(event);
+          if (!event) continue;
+          if (skipBefore !== null && event.occurredAt !== null && event.occurredAt < skipBefore) continue;
+          options.onEvent(event);
         }
       }
     } catch {

@@ -39,7 +39,13 @@ export function fakeFeed(): { feed: FakeFeed; handler: ReturnType<typeof http.ge
 }
 
 /** One feed frame as the API writes it. */
-export function frame(id: string, type: string, data: Record<string, unknown>, withEventLine = true): string {
-  const json = JSON.stringify({ id, type, occurredAt: '2026-01-02T10:00:00Z', data });
+export function frame(
+  id: string,
+  type: string,
+  data: Record<string, unknown>,
+  withEventLine = true,
+  occurredAt = new Date().toISOString(),
+): string {
+  const json = JSON.stringify({ id, type, occurredAt, data });
   return `id: ${id}\n${withEventLine ? `event: ${type}\n` : ''}data: ${json}\n\n`;
 }

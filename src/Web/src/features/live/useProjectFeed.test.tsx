@@ -23,7 +23,7 @@ function setup() {
 describe('readFeedEvent', () => {
   it('takes the type from the JSON when the event line is missing, and the key from taskKey on comment events', () => {
     const json = JSON.stringify({ id: '9', type: 'comment.added', occurredAt: 'x', data: { projectId: 'p', taskId: 't', taskKey: 'ORB-3' } });
-    expect(readFeedEvent(json, 'message', '9')).toEqual({ id: '9', type: 'comment.added', projectId: 'p', taskId: 't', key: 'ORB-3' });
+    expect(readFeedEvent(json, 'message', '9')).toEqual({ id: '9', type: 'comment.added', projectId: 'p', taskId: 't', key: 'ORB-3', occurredAt: null });
   });
 
   it('ignores data that is not a feed event', () => {
@@ -67,6 +67,22 @@ describe('useProjectFeed', () => {
       expect(queryClient.getQueryState(taskKeys.activity('ORB-2'))?.isInvalidated).toBe(true);
       expect(queryClient.getQueryState(['notifications', 'unread'])?.isInvalidated).toBe(true);
     });
+  });
+
+  it('skips the replay of old history on the first connection but still resumes after it', async () => {
+    const { feed, handler } = fakeFeed();
+    server.use(handler);
+    const { queryClient, wrapper } = setup();
+    queryClient.setQueryData(taskKeys.activity('ORB-5'), []);
+    queryClient.setQueryData(taskKeys.activity('ORB-6'), []);
+
+    const { result } = renderHook(() => useProjectFeed(PROJECT_ID), { wrapper });
+    await waitFor(() => expect(result.current).toBe('open'));
+    act(() => feed.write(frame('old', 'task.updated', { projectId: PROJECT_ID, taskId: 't5', key: 'ORB-5' }, true, '2020-01-01T00:00:00Z')));
+    act(() => feed.write(frame('new', 'comment.edited', { projectId: PROJECT_ID, taskId: 't6', taskKey: 'ORB-6' })));
+
+    await waitFor(() => expect(queryClient.getQueryState(taskKeys.activity('ORB-6'))?.isInvalidated).toBe(true));
+    expect(queryClient.getQueryState(taskKeys.activity('ORB-5'))?.isInvalidated).toBe(false);
   });
 
   it('refreshes the session on a 401 and opens the stream with the new token', async () => {

@@ -9,6 +9,9 @@ import { followProjectFeed, type FeedEvent, type FeedStatus } from './feed';
 /** Events that arrive together (a status change is both task.updated and task.status_changed) are applied once. */
 const COALESCE_MS = 100;
 
+/** Above this many changed tasks in one batch, the views are re-read instead of each task. */
+const MAX_TASK_READS = 20;
+
 /** The notifications feature (another branch) keys everything under this prefix. */
 const NOTIFICATIONS_KEY = ['notifications'];
 
@@ -57,6 +60,11 @@ export function applyFeedEvents(queryClient: QueryClient, projectId: string, eve
     if (event.type === 'task.assigned' || event.type === 'comment.added') {
       void queryClient.invalidateQueries({ queryKey: NOTIFICATIONS_KEY });
     }
+  }
+  if (changedKeys.size > MAX_TASK_READS) {
+    // A burst (an import, a long catch-up): one re-read of the project's views beats a request per task.
+    void queryClient.invalidateQueries({ queryKey: taskKeys.project(projectId) });
+    return;
   }
   for (const key of changedKeys) void refreshTask(queryClient, projectId, key);
   if (listsChanged) {
