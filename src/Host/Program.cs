@@ -10,6 +10,7 @@ using Orbit.Host.OpenApi;
 using Orbit.Host.Telemetry;
 using Orbit.Host.WebApp;
 using Orbit.Host.Caching;
+using Orbit.Host.ClientTelemetry;
 using Orbit.Shared.Authorization;
 using Orbit.Shared.Data;
 using Orbit.Shared.Data.Migrations;
@@ -138,6 +139,7 @@ foreach (var module in OrbitModules.All)
 }
 
 api.MapOutboxAdministration();
+api.MapClientEvents();
 
 await app.RunAsync();
 return 0;

@@ -29,10 +29,17 @@ internal sealed class RateLimitingOptions
     /// <summary>Every API call: per user, or per client address when anonymous.</summary>
     [Required]
     public FixedWindowLimit Api { get; set; } = new() { PermitLimit = 600, WindowSeconds = 60 };
+
+    /// <summary>Browser error and Web Vitals reports (POST /client-events): per client address, signed in or not.</summary>
+    [Required]
+    public FixedWindowLimit ClientEvents { get; set; } = new() { PermitLimit = 60, WindowSeconds = 60 };
 }
 
 internal static class RateLimiting
 {
+    /// <summary>Client telemetry (src/Host/ClientTelemetry): a host-only policy, so it is named here rather than in OrbitPolicies.</summary>
+    public const string ClientEventsPolicy = "client-events";
+
     private static readonly System.Diagnostics.Metrics.Counter<long> Rejections = OrbitTelemetry.Meter.CreateCounter<long>(
         "orbit.rate_limit.rejections", unit: "{request}", description: "Requests rejected by a rate limit, by policy.");
 
@@ -43,6 +50,7 @@ internal static class RateLimiting
             // Data annotations do not descend into nested objects: check each window explicitly.
             .Validate(o => IsValid(o.Credentials), "RateLimiting:Credentials needs PermitLimit 1..1000000 and WindowSeconds 1..86400.")
             .Validate(o => IsValid(o.Api), "RateLimiting:Api needs PermitLimit 1..1000000 and WindowSeconds 1..86400.")
+            .Validate(o => IsValid(o.ClientEvents), "RateLimiting:ClientEvents needs PermitLimit 1..1000000 and WindowSeconds 1..86400.")
             .ValidateOnStart();
 
         services.AddRateLimiter(limiter =>
@@ -58,6 +66,13 @@ internal static class RateLimiting
                 var user = context.RequestServices.GetRequiredService<ICurrentUser>();
                 var key = user.IsAuthenticated ? "user:" + user.Id : "ip:" + ClientAddress(context);
                 return RateLimitPartition.GetFixedWindowLimiter(key, _ => WindowOf(limit));
+            });
+            // Per address even when signed in: the reports are anonymous, and one page's reports should not eat into
+            // its user's API allowance.
+            limiter.AddPolicy(ClientEventsPolicy, context =>
+            {
+                var limit = context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value.ClientEvents;
+                return RateLimitPartition.GetFixedWindowLimiter("ip:" + ClientAddress(context), _ => WindowOf(limit));
             });
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Orbit.Shared.Http;
 
@@ -5,7 +6,8 @@ namespace Orbit.Host.Http;
 
 /// <summary>
 /// Rejects a declared body over the limit before anything reads it. Kestrel enforces the same limit for bodies
-/// without a Content-Length (chunked); both end as a 413 problem document.
+/// without a Content-Length (chunked); both end as a 413 problem document. An endpoint may lower the limit with
+/// request-size metadata (client telemetry takes 16 KiB): routing passes it to Kestrel, and this checks it here.
 /// </summary>
 internal sealed class RequestBodyLimitMiddleware(RequestDelegate next)
 {
@@ -13,12 +15,13 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next)
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.ContentLength > MaxBodyBytes)
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? MaxBodyBytes;
+        if (context.Request.ContentLength > limit)
         {
             await ApiResults.WriteProblemAsync(context, new ProblemDetails
             {
                 Status = StatusCodes.Status413PayloadTooLarge,
-                Detail = $"The request body is larger than {MaxBodyBytes} bytes.",
+                Detail = $"The request body is larger than {limit} bytes.",
             });
             return;
         }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orbit.Modules.Projects.Access;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Projects.Features.ListProjects;
+using Orbit.Modules.Projects.Members;
 using Orbit.Shared.Authorization;
 using Orbit.Shared.Http;
 using Orbit.Shared.Modules;
@@ -26,6 +27,7 @@ internal sealed class ProjectsModule : IModule
         // Other modules (Tasks) ask IProjectMembership too. Scoped: a cache miss reads on the request's connection.
         services.AddScoped<IProjectMembership, CachedProjectMembership>();
         services.AddScoped<MembershipCache>();
+        services.AddScoped<MembershipChanges>();
         services.AddScoped<IProjectMembers, ProjectMembers>();
 
         // One authorizer for every IProjectRequest; the container skips it for messages that do not satisfy the constraint.

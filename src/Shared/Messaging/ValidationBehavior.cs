@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FluentValidation;
+using FluentValidation.Results;
 using Mediator;
 using Orbit.Shared.Results;
 
@@ -19,29 +20,23 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
         MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, List<string>>();
+        var failures = new List<ValidationFailure>();
         foreach (var validator in validators)
         {
-            var result = await validator.ValidateAsync(message, cancellationToken);
-            foreach (var failure in result.Errors)
-            {
-                var field = ToCamelCasePath(failure.PropertyName);
-                if (!errors.TryGetValue(field, out var messages))
-                {
-                    errors[field] = messages = [];
-                }
-
-                messages.Add(failure.ErrorMessage);
-            }
+            failures.AddRange((await validator.ValidateAsync(message, cancellationToken)).Errors);
         }
 
-        if (errors.Count == 0)
-        {
-            return await next(message, cancellationToken);
-        }
-
-        return TResponse.Failure(new ValidationError(errors.ToDictionary(e => e.Key, e => e.Value.ToArray())));
+        return failures.Count == 0 ? await next(message, cancellationToken) : TResponse.Failure(ValidationFailures.ToError(failures));
     }
+}
+
+/// <summary>FluentValidation failures as the API reports them, for the pipeline and for the few endpoints outside it.</summary>
+public static class ValidationFailures
+{
+    public static ValidationError ToError(IEnumerable<ValidationFailure> failures) =>
+        new(failures
+            .GroupBy(f => ToCamelCasePath(f.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(f => f.ErrorMessage).ToArray()));
 
     // "Labels[0]" stays indexable; "Owner.DisplayName" becomes "owner.displayName".
     private static string ToCamelCasePath(string propertyName) =>

@@ -1,10 +1,19 @@
+using System.Text.Json.Serialization;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Orbit.Shared.Data;
 
 namespace Orbit.Modules.Identity.Authentication;
 
-internal sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken);
+/// <param name="RefreshToken">
+/// Absent for browser sessions (<c>X-Orbit-Client: web</c>), whose refresh token travels only in the HttpOnly cookie
+/// (<see cref="BrowserSession"/>); always present for API clients.
+/// </param>
+internal sealed record TokenResponse(
+    string AccessToken,
+    string TokenType,
+    int ExpiresIn,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken = null);
 
 /// <summary>Issues an access token with a new refresh token of the given family (sign-in starts a family, refresh continues it).</summary>
 internal sealed class TokenPairIssuer(IDbSession session, AccessTokenIssuer accessTokens, IOptions<JwtOptions> options, TimeProvider clock)

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Caching.Hybrid;
 using Orbit.Modules.Identity.Contracts;
+using Orbit.Modules.Identity.Users;
 using Orbit.Shared.Data;
 
 namespace Orbit.Modules.Identity.UserDirectory;
@@ -12,14 +13,32 @@ namespace Orbit.Modules.Identity.UserDirectory;
 /// </summary>
 internal sealed class UserDirectory(IDbSession session, HybridCache cache) : IUserDirectory
 {
-    // Display names never change and the disabled flag here is informational (authentication re-reads the row), so a
+    // Display names and emails never change (no endpoint edits them) and the disabled flag here is informational (authentication re-reads the row), so a
     // minute of staleness on other instances is harmless.
     private static readonly HybridCacheEntryOptions Lifetime = new() { Expiration = TimeSpan.FromMinutes(1), LocalCacheExpiration = TimeSpan.FromSeconds(30) };
 
     private const string Sql = """
-        select id as Id, display_name as DisplayName, is_disabled as IsDisabled
+        select id as Id, display_name as DisplayName, email as Email, is_disabled as IsDisabled
         from identity.users
         where id = @Id
+        """;
+
+    // Served by users_email_unique (lower(email)). Not cached: it is asked only when someone adds a member by email.
+    private const string ByEmailSql = """
+        select id as Id, display_name as DisplayName, email as Email, is_disabled as IsDisabled
+        from identity.users
+        where lower(email) = lower(@Email) and not is_disabled
+        """;
+
+    // The primary key finds the candidates (the caller's list, a few hundred or thousand at most); the text filter and
+    // the sort then run over those rows only, so no index on names or emails is needed.
+    private const string SearchAmongSql = """
+        select id as Id, display_name as DisplayName, email as Email, is_disabled as IsDisabled
+        from identity.users
+        where id = any(@Ids) and not is_disabled
+          and (@Pattern::text is null or display_name ilike @Pattern or email ilike @Pattern)
+        order by lower(display_name), id
+        limit @Limit
         """;
 
     public static string TagOf(Guid userId) => $"user:{userId}";
@@ -29,7 +48,8 @@ internal sealed class UserDirectory(IDbSession session, HybridCache cache) : IUs
     public async Task<UserSummary?> FindAsync(Guid userId, CancellationToken cancellationToken = default)
     {
         var found = await cache.GetOrCreateAsync(
-            $"identity:user:{userId}",
+            // v2: summaries gained Email; a new key keeps entries of the old shape (in Redis) from being read as email-less.
+            $"identity:user:v2:{userId}",
             (Session: session, Id: userId),
             static async (state, token) =>
             {
@@ -40,6 +60,29 @@ internal sealed class UserDirectory(IDbSession session, HybridCache cache) : IUs
             [TagOf(userId)],
             cancellationToken);
         return found;
+    }
+
+    public async Task<UserSummary?> FindActiveByEmailAsync(string email, CancellationToken cancellationToken = default)
+    {
+        var connection = await session.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<UserSummary>(new CommandDefinition(ByEmailSql, new { Email = email.Trim() }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<UserSummary>> SearchAmongAsync(
+        IReadOnlyCollection<Guid> userIds, string? text, int limit, CancellationToken cancellationToken = default)
+    {
+        if (userIds.Count == 0)
+        {
+            return [];
+        }
+
+        var connection = await session.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<UserSummary>(new CommandDefinition(SearchAmongSql, new
+        {
+            Ids = userIds.Distinct().ToArray(),
+            Pattern = UserRules.ContainsPattern(text),
+            Limit = limit,
+        }, cancellationToken: cancellationToken))).AsList();
     }
 
     public async Task<IReadOnlyDictionary<Guid, UserSummary>> FindManyAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken = default)

@@ -51,4 +51,13 @@ internal static class UserRules
         id as Id, email as Email, display_name as DisplayName, roles as Roles, is_disabled as IsDisabled,
         created_at as CreatedAt, updated_at as UpdatedAt, version as Version
         """;
+
+    /// <summary>
+    /// An ILIKE pattern for "contains this text", or <c>null</c> for blank text (no filter). The caller's text is
+    /// matched literally: '%' and '_' are not wildcards for them (backslash is ILIKE's default escape).
+    /// </summary>
+    public static string? ContainsPattern(string? text) =>
+        string.IsNullOrWhiteSpace(text)
+            ? null
+            : "%" + text.Trim().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
 }

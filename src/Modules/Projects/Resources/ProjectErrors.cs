@@ -22,6 +22,13 @@ internal static class ProjectErrors
     public static readonly Error UserNotFound = Error.NotFound(
         "projects.user_not_found", "There is no user with this id, so they cannot be made a member.");
 
+    // The same answer for an unknown and a disabled account: a maintainer learns no more than that they cannot add it.
+    public static readonly Error NoAccountWithEmail = Error.NotFound(
+        "members.user_not_found", "No active account has this email; the person has to register first.");
+
+    public static readonly Error AlreadyMember = Error.Conflict(
+        "members.already_member", "This user is already a member of the project; change their role with PUT .../members/{userId}.");
+
     public static readonly Error MemberNotFound = Error.NotFound(
         "projects.member_not_found", "This user is not a member of the project.");
 

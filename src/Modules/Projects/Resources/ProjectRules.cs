@@ -27,6 +27,12 @@ internal static partial class ProjectRules
         rule.Must(description => description is null || description.Length <= DescriptionMaxLength)
             .WithMessage($"description must be at most {DescriptionMaxLength} characters.");
 
+    /// <summary>One of viewer, member, maintainer, owner, in that case.</summary>
+    public static IRuleBuilderOptions<T, string?> ValidMemberRole<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(role => !string.IsNullOrEmpty(role)).WithMessage("role is required.")
+            .Must(role => string.IsNullOrEmpty(role) || ProjectRoles.Parse(role) is not null)
+            .WithMessage($"role must be one of: {string.Join(", ", ProjectRoles.Names)}.");
+
     /// <summary>Names are trimmed; a blank description is no description.</summary>
     public static string NormalizeName(string name) => name.Trim();
 

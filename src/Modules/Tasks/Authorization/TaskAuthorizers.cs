@@ -99,7 +99,7 @@ internal sealed class CommentAuthorizer<TMessage>(IProjectMembership memberships
         }
 
         var required = isAuthor ? message.AuthorRole : message.OthersRole!.Value;
-        return await TaskAccess.CheckAsync(memberships, comment.ProjectId, user.Id, required, true, TaskAccess.CommentNotFound, cancellationToken);
+        return await TaskAccess.CheckAsync(memberships, comment.ProjectId, user.Id, required, message.Changes, TaskAccess.CommentNotFound, cancellationToken);
     }
 
     private sealed record CommentOwner(Guid ProjectId, Guid AuthorId);

@@ -24,7 +24,7 @@ internal interface ITaskRequest : IProjectAccessRequirement
     string TaskRef { get; }
 }
 
-/// <summary>A request about one comment; its author may do more than their role alone allows.</summary>
+/// <summary>A request about one comment (read, edit, delete); its author may do more than their role alone allows.</summary>
 internal interface ICommentRequest
 {
     Guid CommentId { get; }
@@ -34,4 +34,7 @@ internal interface ICommentRequest
 
     /// <summary>The least role for anyone else, or null when only the author may.</summary>
     ProjectRole? OthersRole { get; }
+
+    /// <summary>Whether the request changes the comment; archived projects are read-only.</summary>
+    bool Changes { get; }
 }

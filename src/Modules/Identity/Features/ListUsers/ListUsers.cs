@@ -40,16 +40,12 @@ internal sealed class ListUsersHandler(IDbSession session) : IQueryHandler<ListU
     public async ValueTask<Result<Page<AdminUserResponse>>> Handle(ListUsersQuery query, CancellationToken cancellationToken)
     {
         Cursor.TryDecode<Guid?>(query.Cursor, out var after);
-        var pattern = string.IsNullOrWhiteSpace(query.Q) ? null : "%" + EscapeLike(query.Q.Trim()) + "%";
+        var pattern = UserRules.ContainsPattern(query.Q);
         var connection = await session.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<AdminUserResponse>(new CommandDefinition(
             Sql, new { After = after, Pattern = pattern, Take = query.Limit + 1 }, cancellationToken: cancellationToken))).AsList();
         return Cursor.ToPage(rows, query.Limit, u => u.Id);
     }
-
-    // The caller's text is matched literally: '%' and '_' are not wildcards for them.
-    private static string EscapeLike(string text) =>
-        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 }
 
 internal sealed class ListUsersEndpoint : IEndpoint

@@ -27,9 +27,7 @@ internal sealed class RevokePersonalAccessTokenHandler(IDbSession session, TimeP
         var connection = await session.OpenAsync(cancellationToken);
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             Sql, new { command.TokenId, command.UserId, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
-        return updated == 0
-            ? Error.NotFound("identity.token_not_found", "You have no personal access token with this id.")
-            : Unit.Value;
+        return updated == 0 ? GetPersonalAccessTokenHandler.NotFound : Unit.Value;
     }
 }
 

@@ -3,6 +3,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Identity.Authentication;
 using Orbit.Shared.Data;
@@ -11,12 +12,19 @@ using Orbit.Shared.Results;
 
 namespace Orbit.Modules.Identity.Features.RefreshTokens;
 
-internal sealed record RefreshTokensCommand(string RefreshToken) : ICommand<Result<TokenResponse>>;
+/// <param name="RefreshToken">Required unless the client is a browser (<c>X-Orbit-Client: web</c>), whose token is in the cookie.</param>
+internal sealed record RefreshTokensRequest(string? RefreshToken = null);
+
+/// <param name="FromCookie">The token came from the browser-session cookie: a missing one is then 401, not a validation error.</param>
+internal sealed record RefreshTokensCommand(string? RefreshToken, bool FromCookie = false) : ICommand<Result<TokenResponse>>;
 
 internal sealed class RefreshTokensValidator : AbstractValidator<RefreshTokensCommand>
 {
-    public RefreshTokensValidator() =>
-        RuleFor(c => c.RefreshToken).NotEmpty().WithMessage("refreshToken is required.").MaximumLength(200).WithMessage("refreshToken is too long.");
+    public RefreshTokensValidator()
+    {
+        RuleFor(c => c.RefreshToken).NotEmpty().When(c => !c.FromCookie).WithMessage("refreshToken is required.");
+        RuleFor(c => c.RefreshToken).MaximumLength(200).WithMessage("refreshToken is too long.");
+    }
 }
 
 internal sealed class RefreshTokensHandler(IDbSession session, IUnitOfWork unitOfWork, TokenPairIssuer tokens, TimeProvider clock)
@@ -43,6 +51,11 @@ internal sealed class RefreshTokensHandler(IDbSession session, IUnitOfWork unitO
 
     public async ValueTask<Result<TokenResponse>> Handle(RefreshTokensCommand command, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrEmpty(command.RefreshToken))
+        {
+            return BrowserSession.NoCookie;
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var connection = await session.OpenAsync(cancellationToken);
         var token = await connection.QuerySingleOrDefaultAsync<StoredToken>(new CommandDefinition(
@@ -92,16 +105,54 @@ internal sealed class RefreshTokensHandler(IDbSession session, IUnitOfWork unitO
 internal sealed class RefreshTokensEndpoint : IEndpoint
 {
     public void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("auth/refresh", async (RefreshTokensCommand command, ISender sender, CancellationToken cancellationToken) =>
-                (await sender.Send(command, cancellationToken)).Match(Results.Ok, ApiResults.Problem))
+        api.MapPost("auth/refresh", async (
+                    RefreshTokensRequest? request,
+                    [FromHeader(Name = BrowserSession.ClientHeader)] string? client,
+                    HttpContext context,
+                    ISender sender,
+                    CancellationToken cancellationToken) =>
+            {
+                if (!BrowserSession.IsRequested(client))
+                {
+                    return (await sender.Send(new RefreshTokensCommand(request?.RefreshToken), cancellationToken)).Match(Results.Ok, ApiResults.Problem);
+                }
+
+                if (BrowserSession.CheckOrigin(context.Request) is { } crossOrigin)
+                {
+                    return ApiResults.Problem(crossOrigin);
+                }
+
+                if (request?.RefreshToken is not null)
+                {
+                    return ApiResults.Problem(BrowserSession.BodyTokenInCookieMode);
+                }
+
+                var result = await sender.Send(new RefreshTokensCommand(BrowserSession.ReadToken(context.Request), FromCookie: true), cancellationToken);
+                return result.Match(
+                    tokens => Results.Ok(BrowserSession.MoveTokenToCookie(context, tokens)),
+                    error =>
+                    {
+                        // A dead session cookie is of no further use: have the browser drop it rather than keep sending it.
+                        if (error.Type == ErrorType.Unauthorized)
+                        {
+                            BrowserSession.ExpireCookie(context);
+                        }
+
+                        return ApiResults.Problem(error);
+                    });
+            })
             .WithTags("Authentication")
             .WithName("RefreshTokens")
             .WithSummary("Exchange a refresh token for a new token pair")
-            .WithDescription("A refresh token works once. Presenting a used one again revokes every token of that sign-in.")
+            .WithDescription("A refresh token works once. Presenting a used one again revokes every token of that sign-in. With " +
+                $"`X-Orbit-Client: web` (browsers) send `{{}}`: the token is read from the `{BrowserSession.CookieName}` cookie, the new one is set " +
+                "in its place and the body carries no refreshToken; an Origin header other than Orbit's own is refused (403 auth.cross_origin), " +
+                "and a missing, unknown or reused cookie is 401 (and the cookie is expired).")
             .AllowAnonymous()
             .RequireRateLimiting(OrbitPolicies.CredentialsRateLimit)
             .Produces<TokenResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 }

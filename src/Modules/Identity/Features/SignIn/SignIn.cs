@@ -3,6 +3,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Orbit.Modules.Identity.Authentication;
@@ -134,16 +135,35 @@ internal sealed class SignInHandler(
 internal sealed class SignInEndpoint : IEndpoint
 {
     public void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("auth/login", async (SignInCommand command, ISender sender, CancellationToken cancellationToken) =>
-                (await sender.Send(command, cancellationToken)).Match(Results.Ok, ApiResults.Problem))
+        api.MapPost("auth/login", async (
+                    SignInCommand command,
+                    [FromHeader(Name = BrowserSession.ClientHeader)] string? client,
+                    HttpContext context,
+                    ISender sender,
+                    CancellationToken cancellationToken) =>
+            {
+                var browser = BrowserSession.IsRequested(client);
+                if (browser && BrowserSession.CheckOrigin(context.Request) is { } crossOrigin)
+                {
+                    return ApiResults.Problem(crossOrigin);
+                }
+
+                return (await sender.Send(command, cancellationToken)).Match(
+                    tokens => Results.Ok(browser ? BrowserSession.MoveTokenToCookie(context, tokens) : tokens),
+                    ApiResults.Problem);
+            })
             .WithTags("Authentication")
             .WithName("SignIn")
             .WithSummary("Sign in with email and password")
-            .WithDescription("Returns a short-lived access token (15 minutes unless Jwt:AccessTokenMinutes says otherwise) and a single-use refresh token. Repeated failures lock the account for a while.")
+            .WithDescription("Returns a short-lived access token (15 minutes unless Jwt:AccessTokenMinutes says otherwise) and a single-use refresh token. " +
+                "Repeated failures lock the account for a while. With `X-Orbit-Client: web` (browsers) the refresh token is not in the body but in " +
+                $"the HttpOnly cookie `{BrowserSession.CookieName}` (Path={BrowserSession.CookiePath}, SameSite=Strict, Secure over HTTPS), and an " +
+                "Origin header other than Orbit's own is refused (403 auth.cross_origin).")
             .AllowAnonymous()
             .RequireRateLimiting(OrbitPolicies.CredentialsRateLimit)
             .Produces<TokenResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 }

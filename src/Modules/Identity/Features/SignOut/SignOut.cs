@@ -3,6 +3,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Identity.Authentication;
 using Orbit.Shared.Data;
@@ -11,12 +12,19 @@ using Orbit.Shared.Results;
 
 namespace Orbit.Modules.Identity.Features.SignOut;
 
-internal sealed record SignOutCommand(string RefreshToken) : ICommand<Result<Unit>>;
+/// <param name="RefreshToken">Required unless the client is a browser (<c>X-Orbit-Client: web</c>), whose token is in the cookie.</param>
+internal sealed record SignOutRequest(string? RefreshToken = null);
+
+/// <param name="FromCookie">The token came from the browser-session cookie: without one there is simply nothing to revoke.</param>
+internal sealed record SignOutCommand(string? RefreshToken, bool FromCookie = false) : ICommand<Result<Unit>>;
 
 internal sealed class SignOutValidator : AbstractValidator<SignOutCommand>
 {
-    public SignOutValidator() =>
-        RuleFor(c => c.RefreshToken).NotEmpty().WithMessage("refreshToken is required.").MaximumLength(200).WithMessage("refreshToken is too long.");
+    public SignOutValidator()
+    {
+        RuleFor(c => c.RefreshToken).NotEmpty().When(c => !c.FromCookie).WithMessage("refreshToken is required.");
+        RuleFor(c => c.RefreshToken).MaximumLength(200).WithMessage("refreshToken is too long.");
+    }
 }
 
 internal sealed class SignOutHandler(IDbSession session, TimeProvider clock) : ICommandHandler<SignOutCommand, Result<Unit>>
@@ -31,6 +39,11 @@ internal sealed class SignOutHandler(IDbSession session, TimeProvider clock) : I
 
     public async ValueTask<Result<Unit>> Handle(SignOutCommand command, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrEmpty(command.RefreshToken))
+        {
+            return Unit.Value;
+        }
+
         var connection = await session.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             Sql, new { Hash = OpaqueToken.Hash(command.RefreshToken), Now = clock.GetUtcNow() }, cancellationToken: cancellationToken));
@@ -41,12 +54,44 @@ internal sealed class SignOutHandler(IDbSession session, TimeProvider clock) : I
 internal sealed class SignOutEndpoint : IEndpoint
 {
     public void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("auth/logout", async (SignOutCommand command, ISender sender, CancellationToken cancellationToken) =>
-                (await sender.Send(command, cancellationToken)).Match(_ => Results.NoContent(), ApiResults.Problem))
+        api.MapPost("auth/logout", async (
+                    SignOutRequest? request,
+                    [FromHeader(Name = BrowserSession.ClientHeader)] string? client,
+                    HttpContext context,
+                    ISender sender,
+                    CancellationToken cancellationToken) =>
+            {
+                if (!BrowserSession.IsRequested(client))
+                {
+                    return (await sender.Send(new SignOutCommand(request?.RefreshToken), cancellationToken)).Match(_ => Results.NoContent(), ApiResults.Problem);
+                }
+
+                if (BrowserSession.CheckOrigin(context.Request) is { } crossOrigin)
+                {
+                    return ApiResults.Problem(crossOrigin);
+                }
+
+                if (request?.RefreshToken is not null)
+                {
+                    return ApiResults.Problem(BrowserSession.BodyTokenInCookieMode);
+                }
+
+                var result = await sender.Send(new SignOutCommand(BrowserSession.ReadToken(context.Request), FromCookie: true), cancellationToken);
+                return result.Match(
+                    _ =>
+                    {
+                        BrowserSession.ExpireCookie(context);
+                        return Results.NoContent();
+                    },
+                    ApiResults.Problem);
+            })
             .WithTags("Authentication")
             .WithName("SignOut")
             .WithSummary("Revoke the refresh token and every token of its sign-in")
+            .WithDescription($"With `X-Orbit-Client: web` (browsers) send `{{}}`: the `{BrowserSession.CookieName}` cookie's sign-in is revoked and the " +
+                "cookie expired; an Origin header other than Orbit's own is refused (403 auth.cross_origin).")
             .AllowAnonymous()
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 }

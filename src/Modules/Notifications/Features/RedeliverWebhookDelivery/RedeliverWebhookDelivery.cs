@@ -32,7 +32,7 @@ internal sealed class RedeliverWebhookDeliveryHandler(IDbSession session, IUnitO
         "notifications.delivery_pending", "The delivery is still pending: it will be attempted (again) on its own; redeliver it once it has finished.");
 
     public static readonly Error Disabled = Error.Conflict(
-        "notifications.webhook_disabled", "The webhook is disabled because every attempt to it failed for a day; register it again to resume.");
+        "notifications.webhook_disabled", "The webhook is disabled (every attempt to it failed for a day, or it was paused); enable it with PATCH /webhooks/{id} {\"enabled\": true} first.");
 
     private const string LockSql = """
         select d.status as Status, w.disabled_at is not null as WebhookDisabled

@@ -34,7 +34,7 @@ internal sealed class ListMembersValidator : AbstractValidator<ListMembersQuery>
 internal sealed class ListMembersHandler(IDbSession session, IUserDirectory users) : IQueryHandler<ListMembersQuery, Result<Page<MemberResponse>>>
 {
     // Keyset on user_id within the project, served by the primary key (project_id, user_id). User ids are UUIDv7,
-    // so this is the order in which people registered. Display names come from Identity, never from its schema.
+    // so this is the order in which people registered. Display names and emails come from Identity, never from its schema.
     private const string Sql = """
         select user_id as UserId, role as Role, added_at as AddedAt
         from projects.members
@@ -49,9 +49,10 @@ internal sealed class ListMembersHandler(IDbSession session, IUserDirectory user
         var connection = await session.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
             Sql, new { query.ProjectId, After = after, Take = query.Limit + 1 }, cancellationToken: cancellationToken))).AsList();
-        var names = await users.FindManyAsync(rows.Select(r => r.UserId).ToList(), cancellationToken);
+        var people = await users.FindManyAsync(rows.Select(r => r.UserId).ToList(), cancellationToken);
         var members = rows
-            .Select(r => new MemberResponse(r.UserId, names.GetValueOrDefault(r.UserId)?.DisplayName, ProjectRoles.FromColumn(r.Role), r.AddedAt))
+            .Select(r => new MemberResponse(
+                r.UserId, people.GetValueOrDefault(r.UserId)?.DisplayName, people.GetValueOrDefault(r.UserId)?.Email, ProjectRoles.FromColumn(r.Role), r.AddedAt))
             .ToList();
         return Cursor.ToPage(members, query.Limit, m => m.UserId);
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Projects.Access;
 using Orbit.Modules.Projects.Contracts;
+using Orbit.Modules.Projects.Members;
 using Orbit.Modules.Projects.Resources;
 using Orbit.Shared.Data;
 using Orbit.Shared.Events;
@@ -26,15 +27,10 @@ internal sealed record RemoveMemberCommand(Guid ProjectId, Guid UserId) : IComma
     public bool MemberMayActOnThemself => true;
 }
 
-internal sealed class RemoveMemberHandler(IDbSession session, Outbox outbox, ICurrentUser currentUser, MembershipCache membershipCache, TimeProvider clock)
+internal sealed class RemoveMemberHandler(
+    IDbSession session, MembershipChanges membershipChanges, Outbox outbox, ICurrentUser currentUser, MembershipCache membershipCache, TimeProvider clock)
     : ICommandHandler<RemoveMemberCommand, Result<Unit>>
 {
-    // A share lock on the project: an archive waits for this change to commit, and this change sees an archive that
-    // committed after the authorizer looked.
-    private const string ProjectSql = """
-        select archived_at is not null from projects.projects where id = @ProjectId for share
-        """;
-
     // Every owner row, locked in a fixed order: two owners removing each other at once must not leave none.
     private const string LockOwnersSql = """
         select user_id from projects.members where project_id = @ProjectId and role = 'owner' order by user_id for update
@@ -47,18 +43,12 @@ internal sealed class RemoveMemberHandler(IDbSession session, Outbox outbox, ICu
 
     public async ValueTask<Result<Unit>> Handle(RemoveMemberCommand command, CancellationToken cancellationToken)
     {
+        if (await membershipChanges.LockProjectAsync(command.ProjectId, cancellationToken) is { } projectError)
+        {
+            return projectError;
+        }
+
         var connection = await session.OpenAsync(cancellationToken);
-        var archived = await connection.QuerySingleOrDefaultAsync<bool?>(new CommandDefinition(ProjectSql, new { command.ProjectId }, cancellationToken: cancellationToken));
-        if (archived is null)
-        {
-            return ProjectErrors.NotFound;
-        }
-
-        if (archived.Value)
-        {
-            return ProjectErrors.Archived;
-        }
-
         var owners = (await connection.QueryAsync<Guid>(new CommandDefinition(LockOwnersSql, new { command.ProjectId }, cancellationToken: cancellationToken))).AsList();
         if (owners is [var onlyOwner] && onlyOwner == command.UserId)
         {

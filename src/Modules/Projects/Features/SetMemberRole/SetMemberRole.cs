@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Identity.Contracts;
 using Orbit.Modules.Projects.Access;
 using Orbit.Modules.Projects.Contracts;
+using Orbit.Modules.Projects.Members;
 using Orbit.Modules.Projects.Resources;
 using Orbit.Shared.Data;
 using Orbit.Shared.Events;
@@ -42,23 +43,14 @@ internal sealed class SetMemberRoleValidator : AbstractValidator<SetMemberRoleCo
 {
     public SetMemberRoleValidator()
     {
-        RuleFor(c => c.Role)
-            .Must(role => !string.IsNullOrEmpty(role)).WithMessage("role is required.")
-            .Must(role => string.IsNullOrEmpty(role) || ProjectRoles.Parse(role) is not null)
-            .WithMessage($"role must be one of: {string.Join(", ", ProjectRoles.Names)}.");
+        RuleFor(c => c.Role).ValidMemberRole();
     }
 }
 
 internal sealed class SetMemberRoleHandler(
-    IDbSession session, Outbox outbox, ICurrentUser currentUser, IUserDirectory users, MembershipCache membershipCache, TimeProvider clock)
+    IDbSession session, MembershipChanges membershipChanges, Outbox outbox, ICurrentUser currentUser, IUserDirectory users, MembershipCache membershipCache, TimeProvider clock)
     : ICommandHandler<SetMemberRoleCommand, Result<MemberChange>>
 {
-    // A share lock on the project: an archive waits for this change to commit, and this change sees an archive that
-    // committed after the authorizer looked.
-    private const string ProjectSql = """
-        select archived_at is not null from projects.projects where id = @ProjectId for share
-        """;
-
     // Every owner row, locked in a fixed order: two owners demoting each other at once must not leave none.
     private const string LockOwnersSql = """
         select user_id from projects.members where project_id = @ProjectId and role = 'owner' order by user_id for update
@@ -71,13 +63,6 @@ internal sealed class SetMemberRoleHandler(
         for update
         """;
 
-    // "on conflict do nothing": the same user added twice at once gets a clean conflict, not an exception.
-    private const string InsertSql = """
-        insert into projects.members (project_id, user_id, role, added_by, added_at, updated_at)
-        values (@ProjectId, @UserId, @Role, @ActorId, @Now, @Now)
-        on conflict (project_id, user_id) do nothing
-        """;
-
     private const string UpdateSql = """
         update projects.members set role = @Role, updated_at = @Now where project_id = @ProjectId and user_id = @UserId
         """;
@@ -85,16 +70,9 @@ internal sealed class SetMemberRoleHandler(
     public async ValueTask<Result<MemberChange>> Handle(SetMemberRoleCommand command, CancellationToken cancellationToken)
     {
         var newRole = command.NewRole!.Value;
-        var connection = await session.OpenAsync(cancellationToken);
-        var archived = await connection.QuerySingleOrDefaultAsync<bool?>(new CommandDefinition(ProjectSql, new { command.ProjectId }, cancellationToken: cancellationToken));
-        if (archived is null)
+        if (await membershipChanges.LockProjectAsync(command.ProjectId, cancellationToken) is { } projectError)
         {
-            return ProjectErrors.NotFound;
-        }
-
-        if (archived.Value)
-        {
-            return ProjectErrors.Archived;
+            return projectError;
         }
 
         var user = await users.FindAsync(command.UserId, cancellationToken);
@@ -103,29 +81,19 @@ internal sealed class SetMemberRoleHandler(
             return ProjectErrors.UserNotFound;
         }
 
+        var connection = await session.OpenAsync(cancellationToken);
         var owners = (await connection.QueryAsync<Guid>(new CommandDefinition(LockOwnersSql, new { command.ProjectId }, cancellationToken: cancellationToken))).AsList();
         var current = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             MemberSql, new { command.ProjectId, command.UserId }, cancellationToken: cancellationToken));
-        var now = clock.GetUtcNow().UtcDateTime;
-        var actorId = currentUser.Id;
-        var parameters = new { command.ProjectId, command.UserId, Role = ProjectRoles.ToText(newRole), ActorId = actorId, Now = now };
 
         if (current is null)
         {
-            var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, cancellationToken: cancellationToken));
-            if (inserted == 0)
-            {
-                return ProjectErrors.ConcurrentChange;
-            }
-
-            await outbox.EnqueueAsync(ProjectsModule.SchemaName,
-                new MemberAdded(Guid.CreateVersion7(now), now, actorId, command.ProjectId, command.UserId, newRole), cancellationToken);
-            await membershipCache.EvictAfterCommitAsync(command.ProjectId);
-            return new MemberChange(new MemberResponse(command.UserId, user.DisplayName, newRole, now), Added: true);
+            var added = await membershipChanges.AddAsync(command.ProjectId, user, newRole, cancellationToken);
+            return added is null ? ProjectErrors.ConcurrentChange : new MemberChange(added, Added: true);
         }
 
         var oldRole = ProjectRoles.FromColumn(current.Role);
-        var member = new MemberResponse(command.UserId, user.DisplayName, newRole, current.AddedAt);
+        var member = new MemberResponse(command.UserId, user.DisplayName, user.Email, newRole, current.AddedAt);
         if (oldRole == newRole)
         {
             return new MemberChange(member, Added: false);
@@ -136,7 +104,10 @@ internal sealed class SetMemberRoleHandler(
             return ProjectErrors.LastOwner;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(UpdateSql, parameters, cancellationToken: cancellationToken));
+        var now = clock.GetUtcNow().UtcDateTime;
+        var actorId = currentUser.Id;
+        await connection.ExecuteAsync(new CommandDefinition(
+            UpdateSql, new { command.ProjectId, command.UserId, Role = ProjectRoles.ToText(newRole), Now = now }, cancellationToken: cancellationToken));
         await outbox.EnqueueAsync(ProjectsModule.SchemaName,
             new MemberRoleChanged(Guid.CreateVersion7(now), now, actorId, command.ProjectId, command.UserId, oldRole, newRole), cancellationToken);
         await membershipCache.EvictAfterCommitAsync(command.ProjectId);
@@ -152,7 +123,7 @@ internal sealed class SetMemberRoleEndpoint : IEndpoint
         api.MapPut("projects/{projectId:guid}/members/{userId:guid}", async (Guid projectId, Guid userId, SetMemberRoleRequest request, ISender sender, CancellationToken cancellationToken) =>
                 (await sender.Send(new SetMemberRoleCommand(projectId, userId, request.Role), cancellationToken)).Match(
                     change => change.Added
-                        ? Results.Created($"/api/v1/projects/{projectId}/members/{userId}", change.Member)
+                        ? Results.Created(MemberResponse.LocationOf(projectId, userId), change.Member)
                         : Results.Ok(change.Member),
                     ApiResults.Problem))
             .WithTags("Projects")

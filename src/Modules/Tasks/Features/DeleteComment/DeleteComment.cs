@@ -20,6 +20,8 @@ internal sealed record DeleteCommentCommand(Guid CommentId, Guid ActorId, int? E
     public ProjectRole AuthorRole => ProjectRole.Member;
 
     public ProjectRole? OthersRole => ProjectRole.Maintainer;
+
+    public bool Changes => true;
 }
 
 internal sealed class DeleteCommentHandler(IDbSession session, Outbox outbox, TimeProvider clock) : ICommandHandler<DeleteCommentCommand, Result<Unit>>

@@ -25,6 +25,8 @@ internal sealed record EditCommentCommand(Guid CommentId, Guid ActorId, int? Exp
     public ProjectRole AuthorRole => ProjectRole.Member;
 
     public ProjectRole? OthersRole => null;
+
+    public bool Changes => true;
 }
 
 internal sealed class EditCommentValidator : AbstractValidator<EditCommentCommand>

@@ -26,6 +26,7 @@ internal sealed record ListTasksQuery(
     string? Q,
     string? DueBefore,
     DateTime? UpdatedSince,
+    Guid? ParentId,
     string Sort,
     bool Deleted,
     int Limit,
@@ -127,8 +128,11 @@ internal sealed class ListTasksHandler(IDbSession session) : IQueryHandler<ListT
         and (@Q::text is null or t.search @@ websearch_to_tsquery('english', @Q))
         and (@DueBefore::date is null or t.due_date < cast(@DueBefore as date))
         and (@UpdatedSince::timestamptz is null or t.updated_at >= @UpdatedSince)
+        and (@ParentId::uuid is null or t.parent_id = @ParentId)
         """;
 
+    // With parentId (a task's subtasks) the rows come from tasks_children (parent_id, id) instead of a per-project
+    // sort index: a parent has few children, so they are read whole and sorted, whatever the project's size.
     public async ValueTask<Result<Page<TaskResponse>>> Handle(ListTasksQuery query, CancellationToken cancellationToken)
     {
         var sort = TaskSorts.All[query.Sort];
@@ -161,6 +165,7 @@ internal sealed class ListTasksHandler(IDbSession session) : IQueryHandler<ListT
             Q = string.IsNullOrWhiteSpace(query.Q) ? null : query.Q,
             DueBefore = query.DueBefore,
             query.UpdatedSince,
+            query.ParentId,
             AfterValue = cursor?.Value,
             AfterId = cursor?.Id,
             Take = query.Limit + 1,
@@ -193,18 +198,19 @@ internal sealed class ListTasksEndpoint : IEndpoint
                     string? q,
                     string? dueBefore,
                     DateTime? updatedSince,
+                    Guid? parentId,
                     string? sort,
                     bool? deleted,
                     int? limit,
                     string? cursor) =>
                 (await sender.Send(new ListTasksQuery(projectId, user.Id, status, assigneeId, label, priority, q, dueBefore,
-                        updatedSince?.ToUniversalTime(), sort ?? "created", deleted ?? false, limit ?? Cursor.DefaultLimit, cursor), cancellationToken))
+                        updatedSince?.ToUniversalTime(), parentId, sort ?? "created", deleted ?? false, limit ?? Cursor.DefaultLimit, cursor), cancellationToken))
                     .Match(page => ApiResults.Page(page, context), ApiResults.Problem))
             .WithTags("Tasks")
             .WithName("ListTasks")
             .WithSummary("List a project's tasks (viewer; the trash with deleted=true, maintainer)")
             .WithDescription("Filters: status and priority (comma-separated), assigneeId (a user id, me or none), label, q (full text on title " +
-                "and description), dueBefore, updatedSince. sort: created, -created, updated, -updated, priority, -priority, due, -due; " +
+                "and description), dueBefore, updatedSince, parentId (the subtasks of that task). sort: created, -created, updated, -updated, priority, -priority, due, -due; " +
                 "ties break by id. Keyset-paginated with limit and cursor.")
             .RequireAuthorization()
             .Produces<Page<TaskResponse>>()
