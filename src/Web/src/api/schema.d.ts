@@ -100,7 +100,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One of your personal access tokens (never the token itself) */
+        get: operations["GetPersonalAccessToken"];
         put?: never;
         post?: never;
         /** Revoke one of your personal access tokens */
@@ -121,7 +122,7 @@ export interface paths {
         put?: never;
         /**
          * Exchange a refresh token for a new token pair
-         * @description A refresh token works once. Presenting a used one again revokes every token of that sign-in.
+         * @description A refresh token works once. Presenting a used one again revokes every token of that sign-in. With `X-Orbit-Client: web` (browsers) send `{}`: the token is read from the `orbit_refresh` cookie, the new one is set in its place and the body carries no refreshToken; an Origin header other than Orbit's own is refused (403 auth.cross_origin), and a missing, unknown or reused cookie is 401 (and the cookie is expired).
          */
         post: operations["RefreshTokens"];
         delete?: never;
@@ -175,7 +176,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description Returns a short-lived access token (15 minutes unless Jwt:AccessTokenMinutes says otherwise) and a single-use refresh token. Repeated failures lock the account for a while.
+         * @description Returns a short-lived access token (15 minutes unless Jwt:AccessTokenMinutes says otherwise) and a single-use refresh token. Repeated failures lock the account for a while. With `X-Orbit-Client: web` (browsers) the refresh token is not in the body but in the HttpOnly cookie `orbit_refresh` (Path=/api/v1/auth, SameSite=Strict, Secure over HTTPS), and an Origin header other than Orbit's own is refused (403 auth.cross_origin).
          */
         post: operations["SignIn"];
         delete?: never;
@@ -193,8 +194,32 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke the refresh token and every token of its sign-in */
+        /**
+         * Revoke the refresh token and every token of its sign-in
+         * @description With `X-Orbit-Client: web` (browsers) send `{}`: the `orbit_refresh` cookie's sign-in is revoked and the cookie expired; an Origin header other than Orbit's own is refused (403 auth.cross_origin).
+         */
         post: operations["SignOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's members and their roles (viewer) */
+        get: operations["ListProjectMembers"];
+        put?: never;
+        /**
+         * Add a member by email (maintainer); honours Idempotency-Key
+         * @description email: an active account's email, any case. role: viewer, member, maintainer or owner (granting owner needs an owner). 404 members.user_not_found when no active account has the email; 409 members.already_member when they already belong (change a role with PUT .../members/{userId}).
+         */
+        post: operations["AddProjectMember"];
         delete?: never;
         options?: never;
         head?: never;
@@ -253,15 +278,18 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/projects/{projectId}/members": {
+    "/api/v1/people": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** A project's members and their roles (viewer) */
-        get: operations["ListProjectMembers"];
+        /**
+         * Find people who share a project with you, by part of their name or email
+         * @description For pickers (assignee, mentions, adding a member). q: case-insensitive text in the display name or email (blank: everyone); limit: 1 to 50, default 20; ordered by display name. Only enabled users who share at least one project with you are ever returned, you included.
+         */
+        get: operations["FindPeople"];
         put?: never;
         post?: never;
         delete?: never;
@@ -277,7 +305,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One member of a project and their role (viewer) */
+        get: operations["GetProjectMember"];
         /**
          * Add a member or change their role (maintainer)
          * @description role: viewer, member, maintainer or owner. 201 when the user was added, 200 when their role changed (or already was this). Only an owner grants owner or changes an owner's role; the last owner cannot be demoted (409).
@@ -341,7 +370,7 @@ export interface paths {
         };
         /**
          * List a project's tasks (viewer; the trash with deleted=true, maintainer)
-         * @description Filters: status and priority (comma-separated), assigneeId (a user id, me or none), label, q (full text on title and description), dueBefore, updatedSince. sort: created, -created, updated, -updated, priority, -priority, due, -due; ties break by id. Keyset-paginated with limit and cursor.
+         * @description Filters: status and priority (comma-separated), assigneeId (a user id, me or none), label, q (full text on title and description), dueBefore, updatedSince, parentId (the subtasks of that task). sort: created, -created, updated, -updated, priority, -priority, due, -due; ties break by id. Keyset-paginated with limit and cursor.
          */
         get: operations["ListTasks"];
         put?: never;
@@ -363,7 +392,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One comment, with its version as ETag (viewer) */
+        get: operations["GetComment"];
         put?: never;
         post?: never;
         /** Delete a comment (its author, or a maintainer); honours If-Match */
@@ -422,7 +452,7 @@ export interface paths {
         };
         /**
          * Every event of the project in commit order, oldest first, resumable from a cursor (viewer)
-         * @description JSON: a page of events after `after` (each event's `id` is a cursor; `nextCursor` is set while more are waiting, and a client that has caught up resumes from the last event's id). With `Accept: text/event-stream` the response stays open as Server-Sent Events: first every event after `after` (or the `Last-Event-ID` header, which wins), then new ones as they commit, each with `id:` set to its cursor and `data:` the same JSON as a page item, and a `: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends.
+         * @description JSON: a page of events after `after` (each event's `id` is a cursor; `nextCursor` is set while more are waiting, and a client that has caught up resumes from the last event's id). With `Accept: text/event-stream` the response stays open as Server-Sent Events: first every event after `after` (or the `Last-Event-ID` header, which wins), then new ones as they commit, each with `id:` set to its cursor, `event:` its type and `data:` the same JSON as a page item, and a `: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends.
          */
         get: operations["ReadChangeFeed"];
         put?: never;
@@ -513,6 +543,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of your notifications are unread */
+        get: operations["CountUnreadNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/{webhookId}": {
         parameters: {
             query?: never;
@@ -528,7 +575,11 @@ export interface paths {
         delete: operations["DeleteWebhook"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a webhook's url or events, or enable or pause it (maintainer)
+         * @description A merge patch: send only what changes. `enabled: true` re-enables a webhook that was disabled after a day of failed attempts (its failure streak starts afresh; deliveries given up at the time stay failed and can be redelivered); `enabled: false` pauses it: no deliveries are created for it, and pending ones wait until it is enabled again. A new url also starts the failure streak afresh. The secret does not change.
+         */
+        patch: operations["UpdateWebhook"];
         trace?: never;
     };
     "/api/v1/notifications": {
@@ -640,6 +691,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/client-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report browser errors and Core Web Vitals (anonymous; rate-limited per client address)
+         * @description At most 20 errors and 20 vitals per request, body at most 16384 bytes (413 beyond). Each error is logged at Warning (category Orbit.Web.ClientErrors); each vital is recorded in the histogram orbit.web.vital.<name> (milliseconds; CLS unitless). Nothing is stored.
+         */
+        post: operations["ReportClientEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/outbox/{publisher}/dead-letters": {
         parameters: {
             query?: never;
@@ -675,11 +746,336 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "comment.added": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * comment.added (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `comment.added` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["CommentAddedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "comment.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * comment.deleted (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `comment.deleted` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["CommentDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "comment.edited": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * comment.edited (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `comment.edited` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["CommentEditedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.added": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * member.added (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `member.added` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["MemberAddedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.removed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * member.removed (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `member.removed` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["MemberRemovedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.role_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * member.role_changed (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `member.role_changed` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["MemberRoleChangedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "project.archived": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * project.archived (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `project.archived` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["ProjectArchivedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "project.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * project.created (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `project.created` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["ProjectCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "project.restored": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * project.restored (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `project.restored` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["ProjectRestoredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "project.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * project.updated (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `project.updated` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["ProjectUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "task.assigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * task.assigned (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `task.assigned` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["TaskAssignedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "task.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * task.created (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `task.created` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["TaskCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "task.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * task.deleted (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `task.deleted` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["TaskDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "task.restored": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * task.restored (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `task.restored` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["TaskRestoredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "task.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * task.status_changed (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `task.status_changed` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["TaskStatusChangedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "task.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * task.updated (sent to your webhook URL)
+         * @description Orbit POSTs this to every enabled webhook of the project subscribed to `task.updated` (or `*`), once the change has committed. Verify `webhook-signature` before trusting the body: `v1,` + base64 of HMAC-SHA256, keyed with the bytes of the secret after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{raw body}`; reject timestamps far from now. Delivery is at least once: a retry carries the same `webhook-id`.
+         */
+        post: operations["TaskUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         AddCommentRequest: {
             body: null | string;
+        };
+        AddMemberRequest: {
+            email: null | string;
+            role: null | string;
         };
         AdminUserResponse: {
             /** Format: uuid */
@@ -709,7 +1105,7 @@ export interface components {
         AuditEntryResponse: {
             /** Format: int64 */
             id: number | string;
-            action: string;
+            action: components["schemas"]["EventType"];
             /** Format: uuid */
             actorId: null | string;
             entityType: string;
@@ -718,7 +1114,10 @@ export interface components {
             taskKey: null | string;
             /** Format: uuid */
             projectId: null | string;
-            changes: null | components["schemas"]["JsonElement"];
+            /** @description Each changed field (its API name) with its value before and after; null when the event changes no field. */
+            changes: null | {
+                [key: string]: components["schemas"]["FieldChange"];
+            };
             /** Format: date-time */
             occurredAt: unknown;
             traceId: null | string;
@@ -732,6 +1131,149 @@ export interface components {
             /** Format: int64 */
             headId: null | number | string;
             headHash: null | string;
+        };
+        ClientError: {
+            message: null | string;
+            stack: null | string;
+            url: null | string;
+            componentStack: null | string;
+        };
+        ClientEventsRequest: {
+            errors: null | components["schemas"]["ClientError"][];
+            vitals: null | components["schemas"]["WebVital"][];
+        };
+        /** @description Payload of `comment.added` events (version 1). */
+        CommentAdded: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            taskId: string;
+            taskKey: string;
+            taskTitle: string;
+            /** Format: uuid */
+            taskCreatedBy: string;
+            /** Format: uuid */
+            taskAssigneeId: null | string;
+            /** Format: uuid */
+            commentId: string;
+            body: string;
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `comment.added` event: its type and its payload. */
+        CommentAddedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "comment.added";
+            data: components["schemas"]["CommentAdded"];
+        };
+        /** @description FeedEvent of a `comment.added` event. */
+        CommentAddedFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "comment.added";
+            data: components["schemas"]["CommentAdded"];
+        };
+        /** @description Payload of `comment.deleted` events (version 1). */
+        CommentDeleted: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            taskId: string;
+            taskKey: string;
+            /** Format: uuid */
+            commentId: string;
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `comment.deleted` event: its type and its payload. */
+        CommentDeletedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "comment.deleted";
+            data: components["schemas"]["CommentDeleted"];
+        };
+        /** @description FeedEvent of a `comment.deleted` event. */
+        CommentDeletedFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "comment.deleted";
+            data: components["schemas"]["CommentDeleted"];
+        };
+        /** @description Payload of `comment.edited` events (version 1). */
+        CommentEdited: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            taskId: string;
+            taskKey: string;
+            /** Format: uuid */
+            commentId: string;
+            body: components["schemas"]["FieldChange"];
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `comment.edited` event: its type and its payload. */
+        CommentEditedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "comment.edited";
+            data: components["schemas"]["CommentEdited"];
+        };
+        /** @description FeedEvent of a `comment.edited` event. */
+        CommentEditedFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "comment.edited";
+            data: components["schemas"]["CommentEdited"];
         };
         CommentResponse: {
             /** Format: uuid */
@@ -803,7 +1345,6 @@ export interface components {
             webhookId: string;
             /** Format: uuid */
             eventId: string;
-            eventType: string;
             status: string;
             /** Format: date-time */
             nextAttemptAt: unknown;
@@ -816,18 +1357,87 @@ export interface components {
             createdAt: unknown;
             /** Format: date-time */
             deliveredAt: unknown;
-            data: components["schemas"]["JsonElement"];
             attempts: components["schemas"]["AttemptResponse"][];
-        };
+        } & ({
+            /** @constant */
+            eventType: "comment.added";
+            data: components["schemas"]["CommentAdded"];
+        } | {
+            /** @constant */
+            eventType: "comment.deleted";
+            data: components["schemas"]["CommentDeleted"];
+        } | {
+            /** @constant */
+            eventType: "comment.edited";
+            data: components["schemas"]["CommentEdited"];
+        } | {
+            /** @constant */
+            eventType: "member.added";
+            data: components["schemas"]["MemberAdded"];
+        } | {
+            /** @constant */
+            eventType: "member.removed";
+            data: components["schemas"]["MemberRemoved"];
+        } | {
+            /** @constant */
+            eventType: "member.role_changed";
+            data: components["schemas"]["MemberRoleChanged"];
+        } | {
+            /** @constant */
+            eventType: "project.archived";
+            data: components["schemas"]["ProjectArchived"];
+        } | {
+            /** @constant */
+            eventType: "project.created";
+            data: components["schemas"]["ProjectCreated"];
+        } | {
+            /** @constant */
+            eventType: "project.restored";
+            data: components["schemas"]["ProjectRestored"];
+        } | {
+            /** @constant */
+            eventType: "project.updated";
+            data: components["schemas"]["ProjectUpdated"];
+        } | {
+            /** @constant */
+            eventType: "task.assigned";
+            data: components["schemas"]["TaskAssigned"];
+        } | {
+            /** @constant */
+            eventType: "task.created";
+            data: components["schemas"]["TaskCreated"];
+        } | {
+            /** @constant */
+            eventType: "task.deleted";
+            data: components["schemas"]["TaskDeleted"];
+        } | {
+            /** @constant */
+            eventType: "task.restored";
+            data: components["schemas"]["TaskRestored"];
+        } | {
+            /** @constant */
+            eventType: "task.status_changed";
+            data: components["schemas"]["TaskStatusChanged"];
+        } | {
+            /** @constant */
+            eventType: "task.updated";
+            data: components["schemas"]["TaskUpdated"];
+        });
         EditCommentRequest: {
             body: null | string;
         };
-        FeedEvent: {
-            id: string;
-            type: string;
-            /** Format: date-time */
-            occurredAt: unknown;
-            data: components["schemas"]["JsonElement"];
+        /**
+         * @description An integration event type.
+         * @enum {string}
+         */
+        EventType: "comment.added" | "comment.deleted" | "comment.edited" | "member.added" | "member.removed" | "member.role_changed" | "project.archived" | "project.created" | "project.restored" | "project.updated" | "task.assigned" | "task.created" | "task.deleted" | "task.restored" | "task.status_changed" | "task.updated" | "user.registered";
+        FeedEvent: components["schemas"]["CommentAddedFeedEvent"] | components["schemas"]["CommentDeletedFeedEvent"] | components["schemas"]["CommentEditedFeedEvent"] | components["schemas"]["MemberAddedFeedEvent"] | components["schemas"]["MemberRemovedFeedEvent"] | components["schemas"]["MemberRoleChangedFeedEvent"] | components["schemas"]["ProjectArchivedFeedEvent"] | components["schemas"]["ProjectCreatedFeedEvent"] | components["schemas"]["ProjectRestoredFeedEvent"] | components["schemas"]["ProjectUpdatedFeedEvent"] | components["schemas"]["TaskAssignedFeedEvent"] | components["schemas"]["TaskCreatedFeedEvent"] | components["schemas"]["TaskDeletedFeedEvent"] | components["schemas"]["TaskRestoredFeedEvent"] | components["schemas"]["TaskStatusChangedFeedEvent"] | components["schemas"]["TaskUpdatedFeedEvent"];
+        /** @description One field's value before and after a change, as the field appears in the API (labels as a list). */
+        FieldChange: {
+            /** @description The value before; null when there was none (or the thing was created). */
+            before: null | string | string[];
+            /** @description The value after; null when there is none (or the thing was removed). */
+            after: null | string | string[];
         };
         HttpValidationProblemDetails: {
             type?: null | string;
@@ -840,18 +1450,142 @@ export interface components {
                 [key: string]: string[];
             };
         };
+        /** @description Every integration event Orbit publishes, discriminated by `type`: the catalogue of event schemas. The events of a project reach clients through the change feed (`FeedEvent`) and webhooks (`webhooks`); `user.registered` concerns no project and is only audited. */
+        IntegrationEvent: components["schemas"]["CommentAddedEvent"] | components["schemas"]["CommentDeletedEvent"] | components["schemas"]["CommentEditedEvent"] | components["schemas"]["MemberAddedEvent"] | components["schemas"]["MemberRemovedEvent"] | components["schemas"]["MemberRoleChangedEvent"] | components["schemas"]["ProjectArchivedEvent"] | components["schemas"]["ProjectCreatedEvent"] | components["schemas"]["ProjectRestoredEvent"] | components["schemas"]["ProjectUpdatedEvent"] | components["schemas"]["TaskAssignedEvent"] | components["schemas"]["TaskCreatedEvent"] | components["schemas"]["TaskDeletedEvent"] | components["schemas"]["TaskRestoredEvent"] | components["schemas"]["TaskStatusChangedEvent"] | components["schemas"]["TaskUpdatedEvent"] | components["schemas"]["UserRegisteredEvent"];
         JsonElement: unknown;
         MarkAllNotificationsReadResponse: {
             /** Format: int32 */
             marked: number | string;
         };
+        /** @description Payload of `member.added` events (version 1). */
+        MemberAdded: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            userId: string;
+            role: components["schemas"]["ProjectRole"];
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `member.added` event: its type and its payload. */
+        MemberAddedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "member.added";
+            data: components["schemas"]["MemberAdded"];
+        };
+        /** @description FeedEvent of a `member.added` event. */
+        MemberAddedFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "member.added";
+            data: components["schemas"]["MemberAdded"];
+        };
+        /** @description Payload of `member.removed` events (version 1). */
+        MemberRemoved: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            userId: string;
+            role: components["schemas"]["ProjectRole"];
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `member.removed` event: its type and its payload. */
+        MemberRemovedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "member.removed";
+            data: components["schemas"]["MemberRemoved"];
+        };
+        /** @description FeedEvent of a `member.removed` event. */
+        MemberRemovedFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "member.removed";
+            data: components["schemas"]["MemberRemoved"];
+        };
         MemberResponse: {
             /** Format: uuid */
             userId: string;
             displayName: null | string;
+            email: null | string;
             role: components["schemas"]["ProjectRole"];
             /** Format: date-time */
             addedAt: unknown;
+        };
+        /** @description Payload of `member.role_changed` events (version 1). */
+        MemberRoleChanged: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            userId: string;
+            oldRole: components["schemas"]["ProjectRole"];
+            newRole: components["schemas"]["ProjectRole"];
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `member.role_changed` event: its type and its payload. */
+        MemberRoleChangedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "member.role_changed";
+            data: components["schemas"]["MemberRoleChanged"];
+        };
+        /** @description FeedEvent of a `member.role_changed` event. */
+        MemberRoleChangedFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "member.role_changed";
+            data: components["schemas"]["MemberRoleChanged"];
         };
         NotificationResponse: {
             /** Format: uuid */
@@ -918,6 +1652,9 @@ export interface components {
             items: components["schemas"]["WebhookResponse"][];
             nextCursor: null | string;
         };
+        PeopleResponse: {
+            items: components["schemas"]["PersonResponse"][];
+        };
         PersonalAccessTokenResponse: {
             /** Format: uuid */
             id: string;
@@ -929,6 +1666,12 @@ export interface components {
             /** Format: date-time */
             revokedAt: unknown;
         };
+        PersonResponse: {
+            /** Format: uuid */
+            id: string;
+            displayName: string;
+            email: string;
+        };
         ProblemDetails: {
             type?: null | string;
             title?: null | string;
@@ -936,6 +1679,83 @@ export interface components {
             status?: null | number | string;
             detail?: null | string;
             instance?: null | string;
+        };
+        /** @description Payload of `project.archived` events (version 1). */
+        ProjectArchived: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `project.archived` event: its type and its payload. */
+        ProjectArchivedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "project.archived";
+            data: components["schemas"]["ProjectArchived"];
+        };
+        /** @description FeedEvent of a `project.archived` event. */
+        ProjectArchivedFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "project.archived";
+            data: components["schemas"]["ProjectArchived"];
+        };
+        /** @description Payload of `project.created` events (version 1). */
+        ProjectCreated: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            key: string;
+            name: string;
+            description: null | string;
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `project.created` event: its type and its payload. */
+        ProjectCreatedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "project.created";
+            data: components["schemas"]["ProjectCreated"];
+        };
+        /** @description FeedEvent of a `project.created` event. */
+        ProjectCreatedFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "project.created";
+            data: components["schemas"]["ProjectCreated"];
         };
         ProjectResponse: {
             /** Format: uuid */
@@ -958,10 +1778,88 @@ export interface components {
             /** Format: int32 */
             version: number | string;
         };
+        /** @description Payload of `project.restored` events (version 1). */
+        ProjectRestored: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `project.restored` event: its type and its payload. */
+        ProjectRestoredEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "project.restored";
+            data: components["schemas"]["ProjectRestored"];
+        };
+        /** @description FeedEvent of a `project.restored` event. */
+        ProjectRestoredFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "project.restored";
+            data: components["schemas"]["ProjectRestored"];
+        };
         /** @enum {unknown} */
         ProjectRole: "viewer" | "member" | "maintainer" | "owner";
-        RefreshTokensCommand: {
-            refreshToken: string;
+        /** @description Payload of `project.updated` events (version 1). */
+        ProjectUpdated: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** @description Each changed field (its API name) with its value before and after. */
+            changes: {
+                [key: string]: components["schemas"]["FieldChange"];
+            };
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `project.updated` event: its type and its payload. */
+        ProjectUpdatedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "project.updated";
+            data: components["schemas"]["ProjectUpdated"];
+        };
+        /** @description FeedEvent of a `project.updated` event. */
+        ProjectUpdatedFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "project.updated";
+            data: components["schemas"]["ProjectUpdated"];
+        };
+        RefreshTokensRequest: {
+            refreshToken?: null | string;
         };
         RegisteredWebhookResponse: {
             /** Format: uuid */
@@ -995,8 +1893,143 @@ export interface components {
             email: string;
             password: string;
         };
-        SignOutCommand: {
-            refreshToken: string;
+        SignOutRequest: {
+            refreshToken?: null | string;
+        };
+        /** @description Payload of `task.assigned` events (version 1). */
+        TaskAssigned: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            taskId: string;
+            key: string;
+            title: string;
+            /** Format: uuid */
+            assigneeId: null | string;
+            /** Format: uuid */
+            previousAssigneeId: null | string;
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `task.assigned` event: its type and its payload. */
+        TaskAssignedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task.assigned";
+            data: components["schemas"]["TaskAssigned"];
+        };
+        /** @description FeedEvent of a `task.assigned` event. */
+        TaskAssignedFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task.assigned";
+            data: components["schemas"]["TaskAssigned"];
+        };
+        /** @description Payload of `task.created` events (version 1). */
+        TaskCreated: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            taskId: string;
+            key: string;
+            title: string;
+            status: components["schemas"]["WorkStatus"];
+            priority: components["schemas"]["WorkPriority"];
+            /** Format: uuid */
+            assigneeId: null | string;
+            labels: string[];
+            /** Format: date */
+            dueDate: null | string;
+            /** Format: uuid */
+            parentId: null | string;
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `task.created` event: its type and its payload. */
+        TaskCreatedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task.created";
+            data: components["schemas"]["TaskCreated"];
+        };
+        /** @description FeedEvent of a `task.created` event. */
+        TaskCreatedFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task.created";
+            data: components["schemas"]["TaskCreated"];
+        };
+        /** @description Payload of `task.deleted` events (version 1). */
+        TaskDeleted: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            taskId: string;
+            key: string;
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `task.deleted` event: its type and its payload. */
+        TaskDeletedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task.deleted";
+            data: components["schemas"]["TaskDeleted"];
+        };
+        /** @description FeedEvent of a `task.deleted` event. */
+        TaskDeletedFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task.deleted";
+            data: components["schemas"]["TaskDeleted"];
         };
         TaskResponse: {
             /** Format: uuid */
@@ -1026,16 +2059,176 @@ export interface components {
             /** Format: int32 */
             version: number | string;
         };
+        /** @description Payload of `task.restored` events (version 1). */
+        TaskRestored: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            taskId: string;
+            key: string;
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `task.restored` event: its type and its payload. */
+        TaskRestoredEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task.restored";
+            data: components["schemas"]["TaskRestored"];
+        };
+        /** @description FeedEvent of a `task.restored` event. */
+        TaskRestoredFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task.restored";
+            data: components["schemas"]["TaskRestored"];
+        };
+        /** @description Payload of `task.status_changed` events (version 1). */
+        TaskStatusChanged: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            taskId: string;
+            key: string;
+            from: components["schemas"]["WorkStatus"];
+            to: components["schemas"]["WorkStatus"];
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `task.status_changed` event: its type and its payload. */
+        TaskStatusChangedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task.status_changed";
+            data: components["schemas"]["TaskStatusChanged"];
+        };
+        /** @description FeedEvent of a `task.status_changed` event. */
+        TaskStatusChangedFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task.status_changed";
+            data: components["schemas"]["TaskStatusChanged"];
+        };
+        /** @description Payload of `task.updated` events (version 1). */
+        TaskUpdated: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            actorId: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            taskId: string;
+            key: string;
+            /** @description Each changed field (its API name) with its value before and after. */
+            changes: {
+                [key: string]: components["schemas"]["FieldChange"];
+            };
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `task.updated` event: its type and its payload. */
+        TaskUpdatedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task.updated";
+            data: components["schemas"]["TaskUpdated"];
+        };
+        /** @description FeedEvent of a `task.updated` event. */
+        TaskUpdatedFeedEvent: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: unknown;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task.updated";
+            data: components["schemas"]["TaskUpdated"];
+        };
         TokenResponse: {
             accessToken: string;
             tokenType: string;
             /** Format: int32 */
             expiresIn: number | string;
-            refreshToken: string;
+            refreshToken?: null | string;
+        };
+        UnreadCountResponse: {
+            /** Format: int32 */
+            count: number | string;
         };
         UpdateProjectRequest: {
             name?: null | string;
             description?: null | string;
+        };
+        UpdateWebhookRequest: {
+            url?: null | string;
+            events?: null | string[];
+            enabled?: null | boolean;
+        };
+        /** @description Payload of `user.registered` events (version 1). */
+        UserRegistered: {
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @description UTC with milliseconds, e.g. 2026-11-26T10:04:44.123Z.
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            userId: string;
+            email: string;
+            displayName: string;
+            /** Format: uuid */
+            aggregateId: string;
+        };
+        /** @description A `user.registered` event: its type and its payload. */
+        UserRegisteredEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "user.registered";
+            data: components["schemas"]["UserRegistered"];
         };
         UserResponse: {
             /** Format: uuid */
@@ -1045,6 +2238,19 @@ export interface components {
             roles: string[];
             /** Format: date-time */
             createdAt: unknown;
+        };
+        /** @description What every webhook body has besides the event's `type` and `data`. */
+        WebhookMessage: {
+            /**
+             * Format: uuid
+             * @description The event's id, equal to the `webhook-id` header and the same on every retry: use it to ignore repeats.
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the event happened (UTC, milliseconds), not when this attempt was sent.
+             */
+            timestamp: string;
         };
         WebhookResponse: {
             /** Format: uuid */
@@ -1062,6 +2268,17 @@ export interface components {
             /** Format: date-time */
             failingSince: unknown;
         };
+        WebVital: {
+            name: components["schemas"]["WebVitalName"];
+            /** Format: double */
+            value: number | string;
+            rating: null | components["schemas"]["WebVitalRating"];
+            url: null | string;
+        };
+        /** @enum {unknown} */
+        WebVitalName: "LCP" | "INP" | "CLS" | "FCP" | "TTFB";
+        /** @enum {unknown} */
+        WebVitalRating: "good" | "needs-improvement" | "poor" | null;
         /** @enum {unknown} */
         WorkPriority: "none" | "low" | "medium" | "high" | "urgent";
         /** @enum {unknown} */
@@ -1327,6 +2544,44 @@ export interface operations {
             };
         };
     };
+    GetPersonalAccessToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalAccessTokenResponse"];
+                };
+            };
+            /** @description No valid credentials (problem document). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     RevokePersonalAccessToken: {
         parameters: {
             query?: never;
@@ -1366,13 +2621,15 @@ export interface operations {
     RefreshTokens: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "X-Orbit-Client"?: string;
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshTokensCommand"];
+                "application/json": null | components["schemas"]["RefreshTokensRequest"];
             };
         };
         responses: {
@@ -1396,6 +2653,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1535,7 +2801,9 @@ export interface operations {
     SignIn: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "X-Orbit-Client"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1572,6 +2840,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -1586,13 +2863,15 @@ export interface operations {
     SignOut: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "X-Orbit-Client"?: string;
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["SignOutCommand"];
+                "application/json": null | components["schemas"]["SignOutRequest"];
             };
         };
         responses: {
@@ -1610,6 +2889,146 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListProjectMembers: {
+        parameters: {
+            query?: {
+                limit?: number | string;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfMemberResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (problem document). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AddProjectMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key from the same user within 24 h replays the first response instead of creating again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddMemberRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (problem document). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -1919,15 +3338,52 @@ export interface operations {
             };
         };
     };
-    ListProjectMembers: {
+    FindPeople: {
         parameters: {
             query?: {
+                q?: string;
                 limit?: number | string;
-                cursor?: string;
             };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeopleResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (problem document). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GetProjectMember: {
+        parameters: {
+            query?: never;
             header?: never;
             path: {
                 projectId: string;
+                userId: string;
             };
             cookie?: never;
         };
@@ -1939,16 +3395,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOfMemberResponse"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/json": components["schemas"]["MemberResponse"];
                 };
             };
             /** @description No valid credentials (problem document). */
@@ -2282,6 +3729,7 @@ export interface operations {
                 q?: string;
                 dueBefore?: string;
                 updatedSince?: unknown;
+                parentId?: string;
                 sort?: string;
                 deleted?: boolean;
                 limit?: number | string;
@@ -2403,6 +3851,44 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentResponse"];
+                };
+            };
+            /** @description No valid credentials (problem document). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2789,7 +4275,10 @@ export interface operations {
                 after?: string;
                 limit?: number | string;
             };
-            header?: never;
+            header?: {
+                /** @description Streams only: continue after this event (an event's `id`, as an EventSource sends it when it reconnects). Wins over `after`. */
+                "Last-Event-ID"?: string;
+            };
             path: {
                 projectId: string;
             };
@@ -2804,7 +4293,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfFeedEvent"];
-                    "text/event-stream": components["schemas"]["PageOfFeedEvent"];
+                    "text/event-stream": string;
                 };
             };
             /** @description Bad Request */
@@ -3020,6 +4509,33 @@ export interface operations {
             };
         };
     };
+    CountUnreadNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCountResponse"];
+                };
+            };
+            /** @description No valid credentials (problem document). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     GetWebhook: {
         parameters: {
             query?: never;
@@ -3084,6 +4600,75 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description No valid credentials (problem document). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
             };
             /** @description No valid credentials (problem document). */
             401: {
@@ -3470,6 +5055,55 @@ export interface operations {
             };
         };
     };
+    ReportClientEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientEventsRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ListDeadLetters: {
         parameters: {
             query?: {
@@ -3568,6 +5202,630 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
+            };
+        };
+    };
+    CommentAddedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "comment.added";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["CommentAddedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CommentDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "comment.deleted";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["CommentDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CommentEditedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "comment.edited";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["CommentEditedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MemberAddedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "member.added";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["MemberAddedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MemberRemovedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "member.removed";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["MemberRemovedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MemberRoleChangedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "member.role_changed";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["MemberRoleChangedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProjectArchivedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "project.archived";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["ProjectArchivedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProjectCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "project.created";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["ProjectCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProjectRestoredWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "project.restored";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["ProjectRestoredEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProjectUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "project.updated";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["ProjectUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TaskAssignedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "task.assigned";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["TaskAssignedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TaskCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "task.created";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["TaskCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TaskDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "task.deleted";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["TaskDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TaskRestoredWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "task.restored";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["TaskRestoredEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TaskStatusChangedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "task.status_changed";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["TaskStatusChangedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TaskUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (uuid), the same on every retry of this event. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": number;
+                /** @description `v1,` followed by the base64 HMAC-SHA256 signature (Standard Webhooks). */
+                "webhook-signature": string;
+                /** @description The event type, as in the body's `type`. */
+                "X-Orbit-Event": "task.updated";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `application/json; charset=utf-8`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookMessage"] & components["schemas"]["TaskUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is recorded as succeeded. The body is not read beyond 64 KiB and not used. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (another status, a redirect, which is not followed, or no answer within 10 s) is a failed attempt: it is retried with exponential backoff (by default 8 attempts over about a day), then the delivery is marked failed; a webhook whose attempts have all failed for a day is disabled. Maintainers see every attempt and can redeliver. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -72,6 +72,10 @@ export function applyFeedEvents(queryClient: QueryClient, projectId: string, eve
     void queryClient.invalidateQueries({ queryKey: taskKeys.lists(projectId) });
     void queryClient.invalidateQueries({ queryKey: taskKeys.trash(projectId) });
   }
+  if (changedKeys.size > 0 || listsChanged) {
+    // A subtask's parent, title or status may have changed: subtask lists are small, read them again.
+    void queryClient.invalidateQueries({ queryKey: [...taskKeys.project(projectId), 'subtasks'] });
+  }
 }
 
 /**

@@ -71,10 +71,20 @@ export function useTask(key: string) {
   });
 }
 
-/** A task's subtasks. Until the `parentId` filter is in the document, read from the board's full task set. */
+/** A task's subtasks (the `parentId` filter), oldest first. */
 export function useSubtasks(projectId: string, parentId: string) {
-  const board = useBoardTasks(projectId);
-  return { ...board, data: board.data?.filter((t) => t.parentId === parentId) };
+  return useQuery({
+    queryKey: taskKeys.subtasks(projectId, parentId),
+    queryFn: async ({ signal }) => {
+      const page = unwrap(
+        await api.GET('/api/v1/projects/{projectId}/tasks', {
+          params: { path: { projectId }, query: { parentId, sort: 'created', limit: PAGE_SIZE } },
+          signal,
+        }),
+      );
+      return page.items;
+    },
+  });
 }
 
 export function useProjectMembers(projectId: string) {
@@ -100,6 +110,7 @@ export function useCreateTask(projectId: string) {
       queryClient.setQueryData(taskKeys.detail(task.key), task);
       putTask(queryClient, task);
       void queryClient.invalidateQueries({ queryKey: taskKeys.lists(projectId) });
+      if (task.parentId) void queryClient.invalidateQueries({ queryKey: taskKeys.subtasks(projectId, task.parentId) });
     },
   });
 }

@@ -36,7 +36,7 @@ export function aTask(overrides: Partial<Schemas['TaskResponse']> = {}): Schemas
 }
 
 export function aMember(overrides: Partial<Schemas['MemberResponse']> = {}): Schemas['MemberResponse'] {
-  return { userId: ADA, displayName: 'Ada Lovelace', role: 'owner', addedAt: '2026-01-01T00:00:00Z', ...overrides };
+  return { userId: ADA, displayName: 'Ada Lovelace', email: 'ada@example.test', role: 'owner', addedAt: '2026-01-01T00:00:00Z', ...overrides };
 }
 
 export function aComment(overrides: Partial<Schemas['CommentResponse']> = {}): Schemas['CommentResponse'] {
@@ -48,6 +48,22 @@ export function aComment(overrides: Partial<Schemas['CommentResponse']> = {}): S
     createdAt: '2026-01-02T10:00:00Z',
     updatedAt: '2026-01-02T10:00:00Z',
     version: 1,
+    ...overrides,
+  };
+}
+
+export function anAuditEntry(overrides: Partial<Schemas['AuditEntryResponse']> = {}): Schemas['AuditEntryResponse'] {
+  return {
+    id: 1,
+    action: 'task.created',
+    actorId: ADA,
+    entityType: 'task',
+    entityId: aTask({ key: 'ORB-1' }).id,
+    taskKey: 'ORB-1',
+    projectId: PROJECT_ID,
+    changes: null,
+    occurredAt: '2026-01-02T10:00:00Z',
+    traceId: null,
     ...overrides,
   };
 }

@@ -6,7 +6,7 @@ import { TaskPage } from './TaskPage';
 import { server } from '../../test/server';
 import { apiJson, apiProblem } from '../../test/http';
 import { renderWithProviders } from '../../test/render';
-import { aComment, aMember, aTask, ADA, BOB } from '../../features/tasks/testing';
+import { aComment, aMember, anAuditEntry, aTask, ADA, BOB } from '../../features/tasks/testing';
 import { fakeFeed } from '../../features/live/testing';
 import type { Task } from '../../features/tasks/types';
 
@@ -19,22 +19,20 @@ function serveTask(task: Task) {
       items: [aMember(), aMember({ userId: BOB, displayName: 'Bob Builder', role: 'member' })],
       nextCursor: null,
     })),
-    apiJson('get', '/api/v1/projects/{projectId}/tasks', 200, () => ({ items: [task], nextCursor: null })),
+    apiJson('get', '/api/v1/projects/{projectId}/tasks', 200, ({ request }) => ({
+      items: new URL(request.url).searchParams.get('parentId') === task.id ? [aTask({ key: 'ORB-77', title: 'A small part', parentId: task.id })] : [],
+      nextCursor: null,
+    })),
     apiJson('get', '/api/v1/tasks/{idOrKey}/comments', 200, () => ({ items: [aComment({ authorId: BOB, body: 'First!' })], nextCursor: null })),
     apiJson('get', '/api/v1/tasks/{idOrKey}/activity', 200, () => ({
       items: [
-        {
-          id: 1,
+        anAuditEntry({
           action: 'task.status_changed',
           actorId: BOB,
-          entityType: 'task',
           entityId: task.id,
           taskKey: task.key,
-          projectId: task.projectId,
           changes: { status: { before: 'todo', after: 'in_progress' } },
-          occurredAt: '2026-01-02T10:00:00Z',
-          traceId: null,
-        },
+        }),
       ],
       nextCursor: null,
     })),
@@ -60,6 +58,7 @@ describe('TaskPage', { timeout: 20_000 }, () => {
     expect(await screen.findByRole('textbox', { name: 'Title' })).toHaveValue('Write the spec');
     expect(await screen.findByText('First!')).toBeInTheDocument();
     expect(await screen.findByText('Bob Builder moved the task from To do to In progress')).toBeInTheDocument();
+    expect(await screen.findByRole('link', { name: 'ORB-77 A small part' })).toHaveAttribute('href', '/tasks/ORB-77');
   });
 
   it('saves a field with If-Match and shows the saved value', async () => {
