@@ -178,9 +178,9 @@ describe('tasks', () => {
   });
 });
 
-/** Unread notifications, read through the list (the unread-count endpoint may not be on this branch yet). */
+/** The second user's unread count, as the bell reads it (the bell itself is on the workspace branch). */
 async function unread(token: string): Promise<number> {
-  const page = await call('GET', '/api/v1/notifications?limit=100', token);
-  const items = Array.isArray(page.items) ? page.items : [];
-  return items.filter((n: unknown) => typeof n === 'object' && n !== null && 'readAt' in n && n.readAt === null).length;
+  const count = (await call('GET', '/api/v1/notifications/unread-count', token)).count;
+  if (typeof count !== 'number') throw new Error(`unread-count answered ${JSON.stringify(count)}`);
+  return count;
 }
