@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { TaskListFilter } from '../../features/tasks/filters';
 import {
+  isSort,
   PRIORITIES,
   priorityLabel,
   SORTS,
@@ -97,7 +98,7 @@ export function TaskFilterBar({
       </label>
       <label className="filter-bar__field">
         <span className="label">Sort by</span>
-        <Select value={filter.sort} onChange={(e) => onChange({ ...filter, sort: e.target.value })}>
+        <Select value={filter.sort} onChange={(e) => isSort(e.target.value) && onChange({ ...filter, sort: e.target.value })}>
           {SORTS.map((s) => (
             <option key={s} value={s}>
               {sortLabel(s)}

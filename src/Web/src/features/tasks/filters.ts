@@ -1,4 +1,4 @@
-import { isPriority, isStatus, SORTS, type TaskListQuery, type TaskPriority, type TaskStatus } from './types';
+import { isPriority, isSort, isStatus, type TaskListQuery, type TaskPriority, type TaskSort, type TaskStatus } from './types';
 
 /** The list's filters, sort and search as the URL keeps them (`?status=todo,done&assignee=none&q=…`). */
 export interface TaskListFilter {
@@ -12,10 +12,10 @@ export interface TaskListFilter {
   dueBefore: string;
   /** YYYY-MM-DD (start of that day, UTC) */
   updatedSince: string;
-  sort: string;
+  sort: TaskSort;
 }
 
-export const DEFAULT_SORT = '-updated';
+export const DEFAULT_SORT: TaskSort = '-updated';
 
 export function readFilter(params: URLSearchParams): TaskListFilter {
   const list = (name: string) =>
@@ -23,7 +23,7 @@ export function readFilter(params: URLSearchParams): TaskListFilter {
       .split(',')
       .map((v) => v.trim())
       .filter(Boolean);
-  const sort = params.get('sort') ?? DEFAULT_SORT;
+  const sort = params.get('sort');
   return {
     status: list('status').filter(isStatus),
     priority: list('priority').filter(isPriority),
@@ -32,7 +32,7 @@ export function readFilter(params: URLSearchParams): TaskListFilter {
     q: params.get('q') ?? '',
     dueBefore: params.get('dueBefore') ?? '',
     updatedSince: params.get('updatedSince') ?? '',
-    sort: SORTS.includes(sort) ? sort : DEFAULT_SORT,
+    sort: isSort(sort) ? sort : DEFAULT_SORT,
   };
 }
 

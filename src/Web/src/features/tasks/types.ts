@@ -68,8 +68,14 @@ export function dateTimeText(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** Sort options of the list endpoint (see the ListTasks description). */
-export const SORTS = ['created', '-created', 'updated', '-updated', 'priority', '-priority', 'due', '-due'];
+/** A sort of the list endpoint: typed by the document (a string today, an enum in the exact document). */
+export type TaskSort = NonNullable<TaskListQuery['sort']>;
+
+export const SORTS: readonly TaskSort[] = ['created', '-created', 'updated', '-updated', 'priority', '-priority', 'due', '-due'];
+
+export function isSort(value: unknown): value is TaskSort {
+  return typeof value === 'string' && SORTS.some((s) => s === value);
+}
 
 export function sortLabel(sort: string): string {
   const descending = sort.startsWith('-');
