@@ -1,0 +1,135 @@
+import { api } from '../../api/client';
+import { isRecord } from '../../api/problem';
+import { SseParser } from './sse';
+
+/** A change-feed event as the app uses it; `data` is typed `JsonElement` in the document, so it is narrowed here. */
+export interface FeedEvent {
+  id: string;
+  type: string;
+  projectId: string | null;
+  taskId: string | null;
+  /** The task's key (`key` on task events, `taskKey` on comment events). */
+  key: string | null;
+  /** Epoch ms of `occurredAt`, when readable. */
+  occurredAt: number | null;
+}
+
+function readString(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function occurredAtOf(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/**
+ * The feed replays every event from the project's beginning to a reader that has no cursor yet. The first connection
+ * only wants what happens from now on (the views have just read the current state), so events that happened before
+ * it (by the server's clock, from the response's Date header, with a small margin) are skipped; they still advance
+ * the cursor. A reconnect sends Last-Event-ID and applies everything it missed.
+ */
+const REPLAY_MARGIN_MS = 2000;
+
+/** The FeedEvent JSON of one `data:` field; the event name falls back to its `type` when `event:` is missing. */
+export function readFeedEvent(json: string, eventName: string, lastEventId: string): FeedEvent | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!isRecord(parsed)) return null;
+  const type = readString(parsed.type) ?? (eventName !== 'message' ? eventName : null);
+  if (!type) return null;
+  const data = isRecord(parsed.data) ? parsed.data : {};
+  return {
+    id: readString(parsed.id) ?? lastEventId,
+    type,
+    projectId: readString(data.projectId),
+    taskId: readString(data.taskId),
+    key: readString(data.key) ?? readString(data.taskKey),
+    occurredAt: occurredAtOf(parsed.occurredAt),
+  };
+}
+
+export type FeedStatus = 'connecting' | 'open' | 'down';
+
+export interface FeedOptions {
+  projectId: string;
+  onEvent(event: FeedEvent): void;
+  onStatus(status: FeedStatus): void;
+  /** Called when the stream is open again after having been down: the moment to catch up. */
+  onReconnected(): void;
+  /** Delays before reconnecting (ms), by attempt; the server's `retry:` raises the first. */
+  backoff?: (attempt: number) => number;
+}
+
+const defaultBackoff = (attempt: number) => Math.min(1000 * 2 ** attempt, 30_000);
+
+/**
+ * Follows `GET /projects/{id}/events` as SSE over fetch (EventSource cannot send Authorization). Goes through the
+ * typed client, so a 401 refreshes the session once and retries; a dropped stream is reopened with `Last-Event-ID`
+ * after a growing delay, so nothing is missed. `stop()` ends it for good.
+ */
+export function followProjectFeed(options: FeedOptions): { stop(): void } {
+  const controller = new AbortController();
+  const backoff = options.backoff ?? defaultBackoff;
+  let lastEventId = '';
+  let attempt = 0;
+  let wasDown = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const connect = async () => {
+    const parser = new SseParser();
+    try {
+      options.onStatus(wasDown ? 'down' : 'connecting');
+      const headers: Record<string, string> = { Accept: 'text/event-stream' };
+      if (lastEventId) headers['Last-Event-ID'] = lastEventId;
+      const { response } = await api.GET('/api/v1/projects/{projectId}/events', {
+        params: { path: { projectId: options.projectId } },
+        headers,
+        parseAs: 'stream',
+        signal: controller.signal,
+      });
+      if (!response.ok || !response.body) throw new Error(`Change feed answered ${response.status}`);
+      const serverNow = Date.parse(response.headers.get('Date') ?? '');
+      const skipBefore = lastEventId ? null : (Number.isNaN(serverNow) ? Date.now() : serverNow) - REPLAY_MARGIN_MS;
+      attempt = 0;
+      options.onStatus('open');
+      if (wasDown) {
+        wasDown = false;
+        options.onReconnected();
+      }
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        for (const message of parser.push(value)) {
+          lastEventId = parser.lastEventId || lastEventId;
+          const event = readFeedEvent(message.data, message.event, message.id);
+          if (!event) continue;
+          if (skipBefore !== null && event.occurredAt !== null && event.occurredAt < skipBefore) continue;
+          options.onEvent(event);
+        }
+      }
+    } catch {
+      // Network drop, refusal or abort: handled below.
+    }
+    if (controller.signal.aborted) return;
+    wasDown = true;
+    options.onStatus('down');
+    const delay = Math.max(backoff(attempt), attempt === 0 ? (parser.retryMs ?? 0) : 0);
+    attempt += 1;
+    timer = setTimeout(() => void connect(), delay);
+  };
+
+  void connect();
+  return {
+    stop() {
+      controller.abort();
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
