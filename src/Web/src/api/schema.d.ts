@@ -5206,6 +5206,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Conflicts with the current state (problem document). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description If-Match names a version that is no longer current; nothing changed (problem document). */
             412: {
                 headers: {
@@ -5304,6 +5313,15 @@ export interface operations {
             };
             /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (problem document). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
