@@ -26,6 +26,14 @@ public sealed class WebAppCheckTests
     }
 
     [Test]
+    public async Task The_web_app_has_no_type_assertion_and_no_any()
+    {
+        // A cast would hide exactly the drift between the app and the OpenAPI document that the typecheck exists to catch.
+        var outcome = await WebAppNpm.RunAsync(["run", "check:casts"], TimeSpan.FromMinutes(2));
+        Assert.That(outcome.Succeeded, Is.True, outcome.Describe);
+    }
+
+    [Test]
     public async Task The_initial_JavaScript_stays_within_its_gzip_budget()
     {
         var outcome = await WebAppNpm.RunAsync(["run", "check:budget"], TimeSpan.FromMinutes(2));
