@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type KeyboardEvent, type TextareaHTMLAttributes } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type TextareaHTMLAttributes } from 'react';
 
 export interface MentionPerson {
   id: string;
@@ -41,6 +41,16 @@ export function MentionTextarea({
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
+  // Where the caret goes once an inserted mention is rendered. Placed in a layout effect, i.e. in the same commit:
+  // deferring it to a later frame let keys typed in between land before the caret moved back, scrambling the text.
+  const pendingCaret = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const position = pendingCaret.current;
+    if (position === null || !textarea.current) return;
+    pendingCaret.current = null;
+    textarea.current.focus();
+    textarea.current.setSelectionRange(position, position);
+  });
 
   const mention = mentionAt(value, caret);
   const query = mention?.query.toLowerCase() ?? '';
@@ -60,13 +70,10 @@ export function MentionTextarea({
     const text = `@${person.name} `;
     const next = value.slice(0, mention.start) + text + value.slice(caret);
     const position = mention.start + text.length;
+    pendingCaret.current = position;
     onValueChange(next);
     setCaret(position);
     setActive(0);
-    requestAnimationFrame(() => {
-      textarea.current?.focus();
-      textarea.current?.setSelectionRange(position, position);
-    });
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
