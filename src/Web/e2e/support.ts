@@ -41,13 +41,22 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 }
 
+/** Console errors in which Chromium reports a Content-Security-Policy refusal, per page. */
+const cspViolations = new WeakMap<Page, string[]>();
+
 /**
- * A fresh context per journey. bypassCSP lets the axe check inject its script: the app's CSP
- * (`script-src 'self'`) would refuse an inline script, rightly.
+ * A fresh context per journey, under the app's real CSP (`script-src 'self'`, no inline script): every refusal the
+ * browser reports is recorded and fails the page's next check. axe is evaluated through the DevTools protocol,
+ * which the CSP does not govern, so the policy never has to be bypassed.
  */
 export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: baseUrl, bypassCSP: true, viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
+  const refusals: string[] = [];
+  cspViolations.set(page, refusals);
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) refusals.push(message.text());
+  });
   return { context, page };
 }
 
@@ -68,9 +77,11 @@ interface AxeViolation {
   nodes: { target: string[] }[];
 }
 
-/** Runs axe-core in the page; fails listing every serious or critical violation. */
+/** Fails on any CSP refusal seen so far, then runs axe-core in the page and fails listing every serious or critical violation. */
 export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
-  await page.addScriptTag({ content: axe.source });
+  const refusals = cspViolations.get(page) ?? [];
+  if (refusals.length > 0) throw new Error(`Content-Security-Policy refusals on ${page.url()}:\n${refusals.join('\n')}`);
+  await page.evaluate(axe.source);
   const violations = await page.evaluate(async (): Promise<AxeViolation[]> => {
     const result = await window.axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({
