@@ -36,7 +36,8 @@ public sealed class AuditOpenApiTests
         var feed = paths.GetProperty("/api/v1/projects/{projectId}/events").GetProperty("get");
         var feedContent = feed.GetProperty("responses").GetProperty("200").GetProperty("content");
         Assert.That(feedContent.EnumerateObject().Select(c => c.Name), Is.SupersetOf(new[] { "application/json", "text/event-stream" }));
-        Assert.That(feed.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()), Does.Contain("after"));
+        var after = feed.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "after");
+        Assert.That(after.GetProperty("description").GetString(), Does.Contain("`now`"), "the reserved cursor value is documented");
         var stream = feedContent.GetProperty("text/event-stream");
         var lastEventId = feed.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "Last-Event-ID");
         Assert.Multiple(() =>

@@ -109,6 +109,72 @@ public sealed class ChangeFeedTests
     }
 
     [Test]
+    public async Task Reading_the_feed_after_now_returns_no_old_events_and_a_cursor_that_yields_exactly_the_next_new_event()
+    {
+        var team = await ProjectScenarios.CreateTeamAsync(Api);
+        var writer = team.ClientFor("member");
+        var reader = team.ClientFor("viewer");
+        var old = await TaskApi.CreateAsync(writer, team.Project.Id, new { title = "Old" });
+        var history = await WaitForHistoryAsync(reader, team.Project.Id, old.Id);
+
+        var (items, head) = await AuditApi.FeedPageAsync(reader, team.Project.Id, "now", 100);
+        Assert.Multiple(() =>
+        {
+            Assert.That(items, Is.Empty, "nothing old");
+            Assert.That(head, Is.EqualTo(history[^1].Id), "the cursor is the newest event");
+        });
+
+        var next = await TaskApi.CreateAsync(writer, team.Project.Id, new { title = "Next" });
+        var (newer, _) = await Eventually.Get(
+            () => AuditApi.FeedPageAsync(reader, team.Project.Id, head, 100), page => page.Items.Count > 0, "the next event after the head");
+
+        Assert.That(newer.Select(e => (e.Type, TaskId: e.Data.GetProperty("taskId").GetGuid())), Is.EqualTo(new[] { ("task.created", next.Id) }));
+    }
+
+    [Test]
+    public async Task The_event_stream_after_now_sends_only_events_committed_after_the_request()
+    {
+        var team = await ProjectScenarios.CreateTeamAsync(Api);
+        var writer = team.ClientFor("member");
+        var reader = team.ClientFor("viewer");
+        var old = await TaskApi.CreateAsync(writer, team.Project.Id, new { title = "Old" });
+        var history = await WaitForHistoryAsync(reader, team.Project.Id, old.Id);
+
+        using var response = await AuditApi.OpenStreamAsync(reader, team.Project.Id, after: "now");
+        await Expect.Status(response, HttpStatusCode.OK);
+        using var events = new EventStreamReader(await response.Content.ReadAsStreamAsync());
+        // The response has started, so the head is fixed: this task is committed after it.
+        var fresh = await TaskApi.CreateAsync(writer, team.Project.Id, new { title = "Fresh" });
+
+        var streamed = await events.ReadUntilAsync(e => TaskIdsOf(e).Contains(fresh.Id));
+        Assert.Multiple(() =>
+        {
+            Assert.That(streamed.Select(e => e.Type), Is.EqualTo(new[] { "task.created" }), "the first message is the new event, nothing older");
+            Assert.That(TaskIdsOf(streamed), Is.EqualTo(new[] { fresh.Id }));
+        });
+        Assert.That(streamed.Select(e => e.Id), Is.EqualTo(After(await AllAsync(reader, team.Project.Id), history[^1].Id)));
+    }
+
+    [Test]
+    public async Task Last_Event_ID_wins_over_after_now()
+    {
+        var team = await ProjectScenarios.CreateTeamAsync(Api);
+        var writer = team.ClientFor("member");
+        var reader = team.ClientFor("viewer");
+        var first = await TaskApi.CreateAsync(writer, team.Project.Id, new { title = "First" });
+        var firstEvent = (await WaitForHistoryAsync(reader, team.Project.Id, first.Id))[^1];
+        var second = await TaskApi.CreateAsync(writer, team.Project.Id, new { title = "Second" });
+        await WaitForHistoryAsync(reader, team.Project.Id, second.Id);
+
+        using var response = await AuditApi.OpenStreamAsync(reader, team.Project.Id, lastEventId: firstEvent.Id, after: "now");
+        await Expect.Status(response, HttpStatusCode.OK);
+        using var events = new EventStreamReader(await response.Content.ReadAsStreamAsync());
+
+        var streamed = await events.ReadUntilAsync(e => TaskIdsOf(e).Contains(second.Id));
+        Assert.That(TaskIdsOf(streamed), Is.EqualTo(new[] { second.Id }), "what followed Last-Event-ID, though it is older than the request");
+    }
+
+    [Test]
     public async Task The_feed_is_for_members_only_and_rejects_a_cursor_it_did_not_issue()
     {
         var team = await ProjectScenarios.CreateTeamAsync(Api);
@@ -125,6 +191,16 @@ public sealed class ChangeFeedTests
         await Expect.ValidationError(badLastEventId, "Last-Event-ID");
         await Expect.Status(viewer, HttpStatusCode.OK);
     }
+
+    /// <summary>
+    /// Waits until the team's events (project.created, four member.added) and the task's task.created are all in the
+    /// feed, so that nothing older can arrive later, and returns the feed.
+    /// </summary>
+    private static Task<List<FeedItem>> WaitForHistoryAsync(HttpClient reader, Guid projectId, Guid taskId) =>
+        Eventually.Get(
+            () => AllAsync(reader, projectId),
+            feed => TaskIdsOf(feed).Contains(taskId) && feed.Count(e => e.Type == "member.added") == 4 && feed.Any(e => e.Type == "project.created"),
+            "the team's events and the task in the feed");
 
     private static IEnumerable<string> After(List<FeedItem> feed, string cursor) =>
         feed.SkipWhile(e => e.Id != cursor).Skip(1).Select(e => e.Id);

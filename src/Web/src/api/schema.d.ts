@@ -452,7 +452,7 @@ export interface paths {
         };
         /**
          * Every event of the project in commit order, oldest first, resumable from a cursor (viewer)
-         * @description JSON: a page of events after `after` (each event's `id` is a cursor; `nextCursor` is set while more are waiting, and a client that has caught up resumes from the last event's id). With `Accept: text/event-stream` the response stays open as Server-Sent Events: first every event after `after` (or the `Last-Event-ID` header, which wins), then new ones as they commit, each with `id:` set to its cursor, `event:` its type and `data:` the same JSON as a page item, and a `: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends.
+         * @description JSON: a page of events after `after` (each event's `id` is a cursor; `nextCursor` is set while more are waiting, and a client that has caught up resumes from the last event's id). `after=now` starts at the project's newest event at the moment of the request: the JSON page is then empty and its `nextCursor` is that position (the head), so reading on from it returns exactly the events committed afterwards. With `Accept: text/event-stream` the response stays open as Server-Sent Events: first every event after `after` (none with `after=now`; the `Last-Event-ID` header wins over `after`), then new ones as they commit, each with `id:` set to its cursor, `event:` its type and `data:` the same JSON as a page item, and a `: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends.
          */
         get: operations["ReadChangeFeed"];
         put?: never;
@@ -5790,6 +5790,7 @@ export interface operations {
     ReadChangeFeed: {
         parameters: {
             query?: {
+                /** @description Continue after this cursor (an event's `id`, or a page's `nextCursor`); without it the feed starts at the project's first event. The reserved value `now` starts at the newest event at the moment of the request: only what commits afterwards is returned. */
                 after?: string;
                 limit?: number;
             };

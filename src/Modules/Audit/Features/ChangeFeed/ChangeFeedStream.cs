@@ -78,7 +78,9 @@ internal static class ChangeFeedStream
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
         var writer = new EventWriter(response, services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
-        ChangeFeedReader.TryReadCursor(after, out var position);
+        // after=now: the first read found nothing old and handed back the head as the place to continue from.
+        var startsAtHead = after == ChangeFeedReader.Now;
+        ChangeFeedReader.TryReadCursor(startsAtHead ? first.Value.NextCursor : after, out var position);
 
         // A stream also ends when the host begins to stop, so it cannot hold up a graceful shutdown; the client
         // reconnects (to another instance) with Last-Event-ID and loses nothing.
@@ -89,7 +91,7 @@ internal static class ChangeFeedStream
         {
             await writer.WriteRetryAsync(cancellationToken);
             position = await writer.WriteAsync(first.Value.Items, position, cancellationToken);
-            await FollowAsync(services, writer, projectId, userId, position, full: first.Value.NextCursor is not null, cancellationToken);
+            await FollowAsync(services, writer, projectId, userId, position, full: !startsAtHead && first.Value.NextCursor is not null, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using Dapper;
 using FluentValidation;
@@ -25,7 +26,10 @@ namespace Orbit.Modules.Audit.Features.ChangeFeed;
 [ProjectEventEnvelope("type", "data")]
 internal sealed record FeedEvent(string Id, string Type, DateTime OccurredAt, JsonElement Data);
 
-/// <param name="After">A cursor (an event's <c>id</c>); null starts at the project's first event.</param>
+/// <param name="After">
+/// A cursor (an event's <c>id</c>); null starts at the project's first event; <see cref="ChangeFeedReader.Now"/> at its
+/// newest event at the moment of the read.
+/// </param>
 internal sealed record ReadChangeFeedQuery(Guid ProjectId, string? After, int Limit) : IQuery<Result<Page<FeedEvent>>>, IProjectActivityRequest;
 
 internal sealed class ReadChangeFeedValidator : AbstractValidator<ReadChangeFeedQuery>
@@ -33,8 +37,8 @@ internal sealed class ReadChangeFeedValidator : AbstractValidator<ReadChangeFeed
     public ReadChangeFeedValidator()
     {
         RuleFor(q => q.Limit).MustBeAPageLimit();
-        RuleFor(q => q.After).Must(after => ChangeFeedReader.TryReadCursor(after, out _))
-            .WithMessage("after is not a cursor this feed issued (use an event's id).");
+        RuleFor(q => q.After).Must(after => after == ChangeFeedReader.Now || ChangeFeedReader.TryReadCursor(after, out _))
+            .WithMessage($"after is not a cursor this feed issued (use an event's id, or {ChangeFeedReader.Now}).");
     }
 }
 
@@ -42,8 +46,16 @@ internal sealed class ReadChangeFeedHandler(IDbSession session) : IQueryHandler<
 {
     public async ValueTask<Result<Page<FeedEvent>>> Handle(ReadChangeFeedQuery query, CancellationToken cancellationToken)
     {
+        var connection = await session.OpenAsync(cancellationToken);
+        if (query.After == ChangeFeedReader.Now)
+        {
+            // Nothing old, and the head as the cursor to continue from: the next read returns exactly what commits after this one.
+            var head = await ChangeFeedReader.ReadHeadAsync(connection, query.ProjectId, cancellationToken);
+            return new Page<FeedEvent>([], ChangeFeedReader.CursorOf(head));
+        }
+
         ChangeFeedReader.TryReadCursor(query.After, out var after);
-        var rows = await ChangeFeedReader.ReadAsync(await session.OpenAsync(cancellationToken), query.ProjectId, after, query.Limit + 1, cancellationToken);
+        var rows = await ChangeFeedReader.ReadAsync(connection, query.ProjectId, after, query.Limit + 1, cancellationToken);
         return ChangeFeedReader.ToPage(rows, query.Limit);
     }
 }
@@ -55,6 +67,9 @@ internal sealed class ReadChangeFeedHandler(IDbSession session) : IQueryHandler<
 /// </summary>
 internal static class ChangeFeedReader
 {
+    /// <summary>The reserved <c>after</c> value: start at the project's newest event as of the request.</summary>
+    public const string Now = "now";
+
     // Commit order, served by entries_by_project.
     private const string Sql = """
         select e.id as Id, e.event_type as Type, e.occurred_at as OccurredAt, e.payload::text as Data
@@ -62,6 +77,14 @@ internal static class ChangeFeedReader
         where e.project_id = @ProjectId and e.id > @After
         order by e.id
         limit @Take
+        """;
+
+    // The newest committed row is the head: a row committed later has a greater id (rows commit in id order, see above),
+    // so "id greater than the head" is exactly what happens from now on. Served by entries_by_project (project_id, id).
+    private const string HeadSql = """
+        select coalesce(max(e.id), 0)
+        from audit.entries e
+        where e.project_id = @ProjectId
         """;
 
     public static bool TryReadCursor(string? cursor, out long after)
@@ -79,6 +102,9 @@ internal static class ChangeFeedReader
         return rows.Select(r => new FeedEvent(CursorOf(r.Id), r.Type, r.OccurredAt, JsonColumn.Parse(IntegrationEventJson.Normalize(r.Data))!.Value)).ToList();
     }
 
+    public static Task<long> ReadHeadAsync(NpgsqlConnection connection, Guid projectId, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<long>(new CommandDefinition(HeadSql, new { ProjectId = projectId }, cancellationToken: cancellationToken));
+
     /// <summary>The <c>limit + 1</c>'th row proves a next page; its cursor is the last item's id.</summary>
     public static Page<FeedEvent> ToPage(List<FeedEvent> rows, int limit) =>
         rows.Count <= limit ? new Page<FeedEvent>(rows, null) : new Page<FeedEvent>(rows.Take(limit).ToList(), rows[limit - 1].Id);
@@ -89,7 +115,8 @@ internal static class ChangeFeedReader
 internal sealed class ReadChangeFeedEndpoint : IEndpoint
 {
     public void Map(IEndpointRouteBuilder api) =>
-        api.MapGet("projects/{projectId:guid}/events", async (Guid projectId, ISender sender, HttpContext context, CancellationToken cancellationToken, string? after, int? limit) =>
+        api.MapGet("projects/{projectId:guid}/events", async (Guid projectId, ISender sender, HttpContext context, CancellationToken cancellationToken,
+                [Description(AfterDescription)] string? after, int? limit) =>
             {
                 if (ChangeFeedStream.IsRequested(context.Request))
                 {
@@ -104,8 +131,10 @@ internal sealed class ReadChangeFeedEndpoint : IEndpoint
             .WithSummary("Every event of the project in commit order, oldest first, resumable from a cursor (viewer)")
             .WithDescription(
                 "JSON: a page of events after `after` (each event's `id` is a cursor; `nextCursor` is set while more are waiting, " +
-                "and a client that has caught up resumes from the last event's id). With `Accept: text/event-stream` the response " +
-                "stays open as Server-Sent Events: first every event after `after` (or the `Last-Event-ID` header, which wins), then " +
+                "and a client that has caught up resumes from the last event's id). `after=now` starts at the project's newest event " +
+                "at the moment of the request: the JSON page is then empty and its `nextCursor` is that position (the head), so " +
+                "reading on from it returns exactly the events committed afterwards. With `Accept: text/event-stream` the response " +
+                "stays open as Server-Sent Events: first every event after `after` (none with `after=now`; the `Last-Event-ID` header wins over `after`), then " +
                 "new ones as they commit, each with `id:` set to its cursor, `event:` its type and `data:` the same JSON as a page item, and a " +
                 "`: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends.")
             .RequireAuthorization()
@@ -113,6 +142,11 @@ internal sealed class ReadChangeFeedEndpoint : IEndpoint
             .WithMetadata(new ServerSentEventsMetadata(typeof(FeedEvent)))
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+    private const string AfterDescription =
+        "Continue after this cursor (an event's `id`, or a page's `nextCursor`); without it the feed starts at the project's " +
+        "first event. The reserved value `now` starts at the newest event at the moment of the request: only what commits " +
+        "afterwards is returned.";
 
     /// <summary>Like <see cref="ApiResults.Page{T}"/>, but the feed's cursor parameter is <c>after</c>.</summary>
     private static IResult PageWithNextLink(Page<FeedEvent> page, HttpContext context)

@@ -10,27 +10,11 @@ export interface FeedEvent {
   taskId: string | null;
   /** The task's key (`key` on task events, `taskKey` on comment events). */
   key: string | null;
-  /** Epoch ms of `occurredAt`, when readable. */
-  occurredAt: number | null;
 }
 
 function readString(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
-
-function occurredAtOf(value: unknown): number | null {
-  if (typeof value !== 'string') return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : ms;
-}
-
-/**
- * The feed replays every event from the project's beginning to a reader that has no cursor yet. The first connection
- * only wants what happens from now on (the views have just read the current state), so events that happened before
- * it (by the server's clock, from the response's Date header, with a small margin) are skipped; they still advance
- * the cursor. A reconnect sends Last-Event-ID and applies everything it missed.
- */
-const REPLAY_MARGIN_MS = 2000;
 
 /** The FeedEvent JSON of one `data:` field; the event name falls back to its `type` when `event:` is missing. */
 export function readFeedEvent(json: string, eventName: string, lastEventId: string): FeedEvent | null {
@@ -50,7 +34,6 @@ export function readFeedEvent(json: string, eventName: string, lastEventId: stri
     projectId: readString(data.projectId),
     taskId: readString(data.taskId),
     key: readString(data.key) ?? readString(data.taskKey),
-    occurredAt: occurredAtOf(parsed.occurredAt),
   };
 }
 
@@ -72,6 +55,11 @@ const defaultBackoff = (attempt: number) => Math.min(1000 * 2 ** attempt, 30_000
  * Follows `GET /projects/{id}/events` as SSE over fetch (EventSource cannot send Authorization). Goes through the
  * typed client, so a 401 refreshes the session once and retries; a dropped stream is reopened with `Last-Event-ID`
  * after a growing delay, so nothing is missed. `stop()` ends it for good.
+ *
+ * Without an event id yet (the first connection, or a reconnect before any event arrived) it asks for `after=now`:
+ * the views have just read the current state and want only what changes from here, and the server resolves "now" to
+ * the feed's head inside the request, so nothing is skipped or applied twice. (A reconnect without an id misses what
+ * happened while it was down; `onReconnected` refetches for that.)
  */
 export function followProjectFeed(options: FeedOptions): { stop(): void } {
   const controller = new AbortController();
@@ -88,14 +76,13 @@ export function followProjectFeed(options: FeedOptions): { stop(): void } {
       const headers: Record<string, string> = { Accept: 'text/event-stream' };
       if (lastEventId) headers['Last-Event-ID'] = lastEventId;
       const { response } = await api.GET('/api/v1/projects/{projectId}/events', {
-        params: { path: { projectId: options.projectId } },
+        // Last-Event-ID wins over after on the server; sending only one keeps each request saying what it means.
+        params: { path: { projectId: options.projectId }, query: lastEventId ? {} : { after: 'now' } },
         headers,
         parseAs: 'stream',
         signal: controller.signal,
       });
       if (!response.ok || !response.body) throw new Error(`Change feed answered ${response.status}`);
-      const serverNow = Date.parse(response.headers.get('Date') ?? '');
-      const skipBefore = lastEventId ? null : (Number.isNaN(serverNow) ? Date.now() : serverNow) - REPLAY_MARGIN_MS;
       attempt = 0;
       options.onStatus('open');
       if (wasDown) {
@@ -110,7 +97,6 @@ export function followProjectFeed(options: FeedOptions): { stop(): void } {
           lastEventId = parser.lastEventId || lastEventId;
           const event = readFeedEvent(message.data, message.event, message.id);
           if (!event) continue;
-          if (skipBefore !== null && event.occurredAt !== null && event.occurredAt < skipBefore) continue;
           options.onEvent(event);
         }
       }

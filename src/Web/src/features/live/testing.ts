@@ -6,8 +6,8 @@ export interface FakeFeed {
   write(text: string): void;
   /** Ends the current stream (the client should reconnect). */
   end(): void;
-  /** The Last-Event-ID header of each connection, in order ('' when absent). */
-  connections: string[];
+  /** Each connection's Last-Event-ID header and `after` query parameter, in order ('' when absent). */
+  connections: { lastEventId: string; after: string }[];
 }
 
 export function fakeFeed(): { feed: FakeFeed; handler: ReturnType<typeof http.get> } {
@@ -24,7 +24,10 @@ export function fakeFeed(): { feed: FakeFeed; handler: ReturnType<typeof http.ge
     },
   };
   const handler = http.get('/api/v1/projects/:projectId/events', ({ request }) => {
-    feed.connections.push(request.headers.get('Last-Event-ID') ?? '');
+    feed.connections.push({
+      lastEventId: request.headers.get('Last-Event-ID') ?? '',
+      after: new URL(request.url).searchParams.get('after') ?? '',
+    });
     const stream = new ReadableStream<Uint8Array>({
       start(c) {
         controller = c;

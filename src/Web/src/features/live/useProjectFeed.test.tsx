@@ -23,7 +23,7 @@ function setup() {
 describe('readFeedEvent', () => {
   it('takes the type from the JSON when the event line is missing, and the key from taskKey on comment events', () => {
     const json = JSON.stringify({ id: '9', type: 'comment.added', occurredAt: 'x', data: { projectId: 'p', taskId: 't', taskKey: 'ORB-3' } });
-    expect(readFeedEvent(json, 'message', '9')).toEqual({ id: '9', type: 'comment.added', projectId: 'p', taskId: 't', key: 'ORB-3', occurredAt: null });
+    expect(readFeedEvent(json, 'message', '9')).toEqual({ id: '9', type: 'comment.added', projectId: 'p', taskId: 't', key: 'ORB-3' });
   });
 
   it('ignores data that is not a feed event', () => {
@@ -69,7 +69,7 @@ describe('useProjectFeed', () => {
     });
   });
 
-  it('skips the replay of old history on the first connection but still resumes after it', async () => {
+  it('opens the first connection at the head with after=now and applies every event it is sent, whatever its time', async () => {
     const { feed, handler } = fakeFeed();
     server.use(handler);
     const { queryClient, wrapper } = setup();
@@ -78,11 +78,15 @@ describe('useProjectFeed', () => {
 
     const { result } = renderHook(() => useProjectFeed(PROJECT_ID), { wrapper });
     await waitFor(() => expect(result.current).toBe('open'));
-    act(() => feed.write(frame('old', 'task.updated', { projectId: PROJECT_ID, taskId: 't5', key: 'ORB-5' }, true, '2020-01-01T00:00:00Z')));
-    act(() => feed.write(frame('new', 'comment.edited', { projectId: PROJECT_ID, taskId: 't6', taskKey: 'ORB-6' })));
+    expect(feed.connections).toEqual([{ lastEventId: '', after: 'now' }]);
+    // The server decides what is new; a skewed client or server clock changes nothing.
+    act(() => feed.write(frame('e1', 'comment.deleted', { projectId: PROJECT_ID, taskId: 't5', taskKey: 'ORB-5' }, true, '2020-01-01T00:00:00Z')));
+    act(() => feed.write(frame('e2', 'comment.edited', { projectId: PROJECT_ID, taskId: 't6', taskKey: 'ORB-6' })));
 
-    await waitFor(() => expect(queryClient.getQueryState(taskKeys.activity('ORB-6'))?.isInvalidated).toBe(true));
-    expect(queryClient.getQueryState(taskKeys.activity('ORB-5'))?.isInvalidated).toBe(false);
+    await waitFor(() => {
+      expect(queryClient.getQueryState(taskKeys.activity('ORB-5'))?.isInvalidated).toBe(true);
+      expect(queryClient.getQueryState(taskKeys.activity('ORB-6'))?.isInvalidated).toBe(true);
+    });
   });
 
   it('refreshes the session on a 401 and opens the stream with the new token', async () => {
@@ -122,7 +126,10 @@ describe('useProjectFeed', () => {
 
     await waitFor(() => expect(result.current).toBe('down'));
     await waitFor(() => expect(result.current).toBe('open'), { timeout: 4000 });
-    expect(feed.connections).toEqual(['', 'c41']);
+    expect(feed.connections).toEqual([
+      { lastEventId: '', after: 'now' },
+      { lastEventId: 'c41', after: '' },
+    ]);
     expect(queryClient.getQueryState(taskKeys.board(PROJECT_ID))?.isInvalidated).toBe(true);
   });
 });
