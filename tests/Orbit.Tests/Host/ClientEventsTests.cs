@@ -117,18 +117,18 @@ public sealed class ClientEventsTests
         await Expect.Status(response, HttpStatusCode.Accepted);
         Assert.Multiple(() =>
         {
-            Assert.That(_measurements, Does.Contain(("orbit.web.vital.lcp", lcp)));
+            Assert.That(_measurements, Does.Contain(("orbit.web.vital.lcp", lcp / 1000)));
             Assert.That(_measurements, Does.Contain(("orbit.web.vital.cls", cls)));
-            Assert.That(_measurements, Does.Contain(("orbit.web.vital.ttfb", 321.0)));
+            Assert.That(_measurements, Does.Contain(("orbit.web.vital.ttfb", 0.321)));
         });
 
         // The exporter may answer a scrape from a short-lived cache: poll until the new series show.
         using var client = _api.CreateClient();
         await Eventually.Get(
             () => client.GetStringAsync(new Uri("/metrics", UriKind.Relative)),
-            metrics => metrics.Contains("orbit_web_vital_lcp_milliseconds_bucket", StringComparison.Ordinal)
+            metrics => metrics.Contains("orbit_web_vital_lcp_seconds_bucket", StringComparison.Ordinal)
                 && metrics.Contains("orbit_web_vital_cls_bucket", StringComparison.Ordinal)
-                && metrics.Contains("orbit_web_vital_ttfb_milliseconds_bucket", StringComparison.Ordinal),
+                && metrics.Contains("orbit_web_vital_ttfb_seconds_bucket", StringComparison.Ordinal),
             "the vital histograms on /metrics");
     }
 

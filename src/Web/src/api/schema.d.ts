@@ -702,7 +702,7 @@ export interface paths {
         put?: never;
         /**
          * Report browser errors and Core Web Vitals (anonymous; rate-limited per client address)
-         * @description At most 20 errors and 20 vitals per request, body at most 16384 bytes (413 beyond). Each error is logged at Warning (category Orbit.Web.ClientErrors); each vital is recorded in the histogram orbit.web.vital.<name> (milliseconds; CLS unitless). Nothing is stored.
+         * @description At most 20 errors and 20 vitals per request, body at most 16384 bytes (413 beyond). Each error is logged at Warning (category Orbit.Web.ClientErrors); each vital is recorded in the histogram orbit.web.vital.<name> (seconds; CLS unitless). Nothing is stored.
          */
         post: operations["ReportClientEvents"];
         delete?: never;
