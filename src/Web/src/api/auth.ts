@@ -1,13 +1,12 @@
 // Cookie-based browser session calls (BRIEF: X-Orbit-Client: web, refresh token only in the HttpOnly cookie).
-// refresh/logout use plain fetch, not the typed client: the client's 401 handling calls refresh, and the current
-// OpenAPI document still requires `refreshToken` in their bodies (web sends `{}`). Type them once the doc has
-// the cookie variant.
+// refresh/logout use plain fetch, not the typed client: the client's 401 middleware calls refresh, and a refresh
+// that went through that middleware could recurse into itself.
 import { accessTokenStore, type AccessToken } from './tokens';
 import { isRecord } from './problem';
 
 export const CLIENT_HEADER = { 'X-Orbit-Client': 'web' };
 
-/** Turns a TokenResponse body into the in-memory token; `expiresIn` is typed number | string in the doc. */
+/** Turns a TokenResponse body (read from a plain fetch, so unverified) into the in-memory token. */
 export function toAccessToken(body: unknown, now: number = Date.now()): AccessToken | null {
   if (!isRecord(body) || typeof body.accessToken !== 'string') return null;
   const expiresIn = Number(body.expiresIn);

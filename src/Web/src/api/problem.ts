@@ -1,6 +1,6 @@
-// RFC 9457 problem documents as the app sees them. The OpenAPI document types problem bodies as `ProblemDetails`
-// without Orbit's `code`/`traceId` extensions (and `status` as number | string), so bodies are read as `unknown`
-// and narrowed with the guards below rather than trusted.
+// RFC 9457 problem documents as the app sees them. An error body is read as `unknown` and narrowed with the guards
+// below rather than trusted: a failing proxy or a dropped connection answers with something that is not Orbit's
+// `ProblemDetails` at all, and the app must still turn it into a readable error.
 
 export type FieldErrors = Readonly<Record<string, readonly string[]>>;
 

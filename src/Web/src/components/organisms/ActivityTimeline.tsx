@@ -1,6 +1,5 @@
 import { describeActivity } from '../../features/tasks/activity';
 import { useTaskActivity } from '../../features/tasks/hooks';
-import { dateTimeText } from '../../features/tasks/types';
 
 /** The task's history, oldest first, one sentence per event. */
 export function ActivityTimeline({ taskKey, nameOf }: { taskKey: string; nameOf(id: string): string }) {
@@ -14,15 +13,12 @@ export function ActivityTimeline({ taskKey, nameOf }: { taskKey: string; nameOf(
       {activity.isSuccess && activity.data.length > 0 && (
         <ol className="timeline">
           {activity.data.map((entry) => {
-            const at = dateTimeText(entry.occurredAt);
             return (
               <li key={String(entry.id)} className="timeline__item">
                 <span>{describeActivity(entry, nameOf)}</span>{' '}
-                {at && (
-                  <time className="muted" dateTime={at}>
-                    {new Date(at).toLocaleString()}
-                  </time>
-                )}
+                <time className="muted" dateTime={entry.occurredAt}>
+                  {new Date(entry.occurredAt).toLocaleString()}
+                </time>
               </li>
             );
           })}

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useSession } from '../../session/context';
 import { useAddComment, useComments, useDeleteComment, useEditComment } from '../../features/tasks/hooks';
-import { dateTimeText, type Comment } from '../../features/tasks/types';
+import { type Comment } from '../../features/tasks/types';
 import { useToast } from '../../ui/toast';
 import { Avatar } from '../atoms/Avatar';
 import { Button } from '../atoms/Button';
@@ -73,19 +73,17 @@ function CommentItem({ comment, taskKey, people, nameOf }: { comment: Comment; t
   const [text, setText] = useState(comment.body);
   const mine = user?.id === comment.authorId;
   const author = nameOf(comment.authorId);
-  const created = dateTimeText(comment.createdAt);
-  const edited = dateTimeText(comment.updatedAt) !== created;
+  const created = comment.createdAt;
+  const edited = comment.updatedAt !== created;
 
   return (
     <li className="comment">
       <header className="comment__header">
         <Avatar name={author} decorative />
         <strong>{author}</strong>
-        {created && (
-          <time className="muted" dateTime={created}>
-            {new Date(created).toLocaleString()}
-          </time>
-        )}
+        <time className="muted" dateTime={created}>
+          {new Date(created).toLocaleString()}
+        </time>
         {edited && <span className="muted">(edited)</span>}
       </header>
       {editing ? (

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/problem';
-import { useCreateTask, useProjectMembers } from '../../features/tasks/hooks';
+import { useCreateTask } from '../../features/tasks/hooks';
 import {
   isPriority,
   isStatus,
@@ -19,6 +19,7 @@ import { Select } from '../atoms/Select';
 import { Textarea } from '../atoms/Textarea';
 import { Dialog } from '../molecules/Dialog';
 import { FormField } from '../molecules/FormField';
+import { useMembers } from '../../features/members/hooks';
 
 export function parseLabels(text: string): string[] {
   return [...new Set(text.split(',').map((l) => l.trim()).filter(Boolean))];
@@ -39,7 +40,7 @@ export function CreateTaskDialog({
   parentId?: string | null;
 }) {
   const create = useCreateTask(projectId);
-  const members = useProjectMembers(open ? projectId : '');
+  const members = useMembers(open ? projectId : '');
   const toast = useToast();
   const navigate = useNavigate();
   const [title, setTitle] = useState('');

@@ -1,6 +1,6 @@
 import { Badge } from '../atoms/Badge';
 import { Button } from '../atoms/Button';
-import { DateTime, toInt } from '../atoms/DateTime';
+import { DateTime } from '../atoms/DateTime';
 import { LoadMore } from '../molecules/LoadMore';
 import { QueryState } from '../molecules/QueryState';
 import { useDeliveries, useRedeliver, type Delivery } from '../../features/webhooks/hooks';
@@ -81,8 +81,8 @@ export function DeliveryLog({ webhookId, url }: { webhookId: string; url: string
 }
 
 function DeliveryRow({ delivery, busy, onRedeliver }: { delivery: Delivery; busy: boolean; onRedeliver(): void }) {
-  const code = toInt(delivery.lastStatusCode);
-  const duration = toInt(delivery.lastDurationMs);
+  const code = delivery.lastStatusCode;
+  const duration = delivery.lastDurationMs;
   return (
     <tr>
       <td className="mono">{delivery.eventType}</td>
@@ -98,7 +98,7 @@ function DeliveryRow({ delivery, busy, onRedeliver }: { delivery: Delivery; busy
             <ol className="delivery-body">
               {delivery.attempts.map((attempt) => (
                 <li key={String(attempt.attempt)}>
-                  <DateTime value={attempt.at} />: {toInt(attempt.statusCode) ?? 'no response'}
+                  <DateTime value={attempt.at} />: {attempt.statusCode ?? 'no response'}
                   {attempt.error ? ` (${attempt.error})` : ''}, {String(attempt.durationMs)} ms
                 </li>
               ))}

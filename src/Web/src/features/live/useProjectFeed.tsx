@@ -5,6 +5,7 @@ import { ApiError, unwrap } from '../../api/problem';
 import { dropTask, putTask } from '../tasks/cache';
 import { taskKeys } from '../tasks/keys';
 import { followProjectFeed, type FeedEvent, type FeedStatus } from './feed';
+import { memberKeys } from '../members/hooks';
 
 /** Events that arrive together (a status change is both task.updated and task.status_changed) are applied once. */
 const COALESCE_MS = 100;
@@ -53,7 +54,7 @@ export function applyFeedEvents(queryClient: QueryClient, projectId: string, eve
       void queryClient.invalidateQueries({ queryKey: taskKeys.comments(event.key) });
       void queryClient.invalidateQueries({ queryKey: taskKeys.activity(event.key) });
     } else if (kind === 'member') {
-      void queryClient.invalidateQueries({ queryKey: taskKeys.members(projectId) });
+      void queryClient.invalidateQueries({ queryKey: memberKeys.list(projectId) });
     } else if (kind === 'project') {
       void queryClient.invalidateQueries({ queryKey: ['projects'] });
     }

@@ -25,10 +25,15 @@ export const memberKeys = {
   list: (projectId: string) => [...memberKeys.all, projectId],
 };
 
-/** Every member of the project (members pages are small; follows the cursor to the end). */
+/**
+ * Every member of the project (members pages are small; follows the cursor to the end). One query serves the
+ * members page, the pickers and the task views, so a change made anywhere (or a member.* event) refreshes them all.
+ * An empty id (a dialog not open yet) fetches nothing.
+ */
 export function useMembers(projectId: string) {
   return useQuery({
     queryKey: memberKeys.list(projectId),
+    enabled: projectId !== '',
     queryFn: async ({ signal }) => {
       const members: Member[] = [];
       let cursor: string | undefined;

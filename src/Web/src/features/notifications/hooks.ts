@@ -1,7 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/problem';
-import { toInt } from '../../api/values';
 import type { components } from '../../api/schema';
 
 export type Notification = components['schemas']['NotificationResponse'];
@@ -25,7 +24,7 @@ export function useUnreadCount() {
   return useQuery({
     queryKey: notificationKeys.unreadCount(),
     queryFn: async ({ signal }) =>
-      toInt(unwrap(await api.GET('/api/v1/notifications/unread-count', { signal })).count) ?? 0,
+      unwrap(await api.GET('/api/v1/notifications/unread-count', { signal })).count,
     refetchInterval: UNREAD_POLL_MS,
     refetchOnWindowFocus: true,
   });

@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
+import { ifMatch } from '../../api/etag';
 import { ApiError, expectNoContent, unwrap } from '../../api/problem';
 import type { components } from '../../api/schema';
 
@@ -52,11 +53,6 @@ export function useProject(projectId: string) {
   });
 }
 
-/** The version ETag If-Match expects (the API's strong ETag is the version in quotes, e.g. "7"). */
-export function ifMatch(version: number | string): string {
-  return `"${String(version)}"`;
-}
-
 export function useCreateProject() {
   const queryClient = useQueryClient();
   return useMutation({
@@ -72,7 +68,7 @@ export function useCreateProject() {
 export function useUpdateProject(projectId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ version, ...body }: UpdateProjectRequest & { version: number | string }) =>
+    mutationFn: async ({ version, ...body }: UpdateProjectRequest & { version: number }) =>
       unwrap(
         await api.PATCH('/api/v1/projects/{projectId}', {
           params: { path: { projectId }, header: { 'If-Match': ifMatch(version) } },
@@ -94,7 +90,7 @@ export function useUpdateProject(projectId: string) {
 export function useArchiveProject(projectId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ version }: { version: number | string }) =>
+    mutationFn: async ({ version }: { version: number }) =>
       expectNoContent(
         await api.DELETE('/api/v1/projects/{projectId}', {
           params: { path: { projectId }, header: { 'If-Match': ifMatch(version) } },

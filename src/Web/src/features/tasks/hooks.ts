@@ -1,10 +1,11 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
+import { ifMatch } from '../../api/etag';
 import { ApiError, expectNoContent, unwrap } from '../../api/problem';
 import { dropTask, putTask } from './cache';
 import { toQuery, type TaskListFilter } from './filters';
 import { taskKeys } from './keys';
-import { etagOf, type Comment, type CreateTaskBody, type Task, type TaskPatch } from './types';
+import { type Comment, type CreateTaskBody, type Task, type TaskPatch } from './types';
 
 export { taskKeys };
 
@@ -87,20 +88,6 @@ export function useSubtasks(projectId: string, parentId: string) {
   });
 }
 
-export function useProjectMembers(projectId: string) {
-  return useQuery({
-    queryKey: taskKeys.members(projectId),
-    enabled: projectId !== '',
-    staleTime: 5 * 60_000,
-    queryFn: async ({ signal }) => {
-      const page = unwrap(
-        await api.GET('/api/v1/projects/{projectId}/members', { params: { path: { projectId } }, signal }),
-      );
-      return page.items;
-    },
-  });
-}
-
 export function useCreateTask(projectId: string) {
   const queryClient = useQueryClient();
   return useMutation({
@@ -119,7 +106,7 @@ export function useCreateTask(projectId: string) {
 export async function patchTask(task: Task, patch: TaskPatch): Promise<Task> {
   return unwrap(
     await api.PATCH('/api/v1/tasks/{idOrKey}', {
-      params: { path: { idOrKey: task.key }, header: { 'If-Match': etagOf(task.version) } },
+      params: { path: { idOrKey: task.key }, header: { 'If-Match': ifMatch(task.version) } },
       body: patch,
       headers: { 'Content-Type': 'application/merge-patch+json' },
     }),
@@ -179,7 +166,7 @@ export function useDeleteTask() {
     mutationFn: async (task: Task) => {
       expectNoContent(
         await api.DELETE('/api/v1/tasks/{idOrKey}', {
-          params: { path: { idOrKey: task.key }, header: { 'If-Match': etagOf(task.version) } },
+          params: { path: { idOrKey: task.key }, header: { 'If-Match': ifMatch(task.version) } },
         }),
       );
       return task;
@@ -234,7 +221,7 @@ export function useEditComment(key: string) {
     mutationFn: async ({ comment, body }: { comment: Comment; body: string }) =>
       unwrap(
         await api.PATCH('/api/v1/comments/{commentId}', {
-          params: { path: { commentId: comment.id }, header: { 'If-Match': etagOf(comment.version) } },
+          params: { path: { commentId: comment.id }, header: { 'If-Match': ifMatch(comment.version) } },
           body: { body },
         }),
       ),
@@ -248,7 +235,7 @@ export function useDeleteComment(key: string) {
     mutationFn: async (comment: Comment) =>
       expectNoContent(
         await api.DELETE('/api/v1/comments/{commentId}', {
-          params: { path: { commentId: comment.id }, header: { 'If-Match': etagOf(comment.version) } },
+          params: { path: { commentId: comment.id }, header: { 'If-Match': ifMatch(comment.version) } },
         }),
       ),
     onSettled: () => invalidateConversation(queryClient, key),

@@ -16,5 +16,4 @@ export const taskKeys = {
   detail: (key: string) => [...taskKeys.details(), key],
   comments: (key: string) => [...taskKeys.all, 'comments', key],
   activity: (key: string) => [...taskKeys.all, 'activity', key],
-  members: (projectId: string) => [...taskKeys.all, 'members', projectId],
 };

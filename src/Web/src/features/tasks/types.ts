@@ -11,15 +11,8 @@ export type Member = Schemas['MemberResponse'];
 export type AuditEntry = Schemas['AuditEntryResponse'];
 export type TaskListQuery = NonNullable<operations['ListTasks']['parameters']['query']>;
 
-/**
- * The fields a JSON merge patch may change. The document types the PATCH body as `JsonElement` (anything), so the
- * shape is derived from the task itself: absent leaves a field alone, null clears the nullable ones.
- */
-export type TaskPatch = Partial<
-  Pick<Task, 'title' | 'description' | 'status' | 'priority' | 'assigneeId' | 'dueDate' | 'parentId'> & {
-    labels: Task['labels'] | null;
-  }
->;
+/** The JSON merge patch of a task, as the document describes it: absent leaves a field alone, null clears it. */
+export type TaskPatch = Schemas['UpdateTaskBody'];
 
 /** The API's statuses in workflow order (the order of the `WorkStatus` enum in the document). */
 export const STATUSES: readonly TaskStatus[] = ['backlog', 'todo', 'in_progress', 'in_review', 'done', 'cancelled'];
@@ -56,16 +49,6 @@ export function isStatus(value: unknown): value is TaskStatus {
 
 export function isPriority(value: unknown): value is TaskPriority {
   return typeof value === 'string' && PRIORITIES.some((p) => p === value);
-}
-
-/** The strong ETag the API gives a resource of this version (`"7"`). */
-export function etagOf(version: number | string): string {
-  return `"${String(version)}"`;
-}
-
-/** Date-times are typed `unknown` in the document; they arrive as ISO strings. */
-export function dateTimeText(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
 }
 
 /** A sort of the list endpoint: typed by the document (a string today, an enum in the exact document). */

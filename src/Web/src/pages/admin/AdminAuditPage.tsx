@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Badge } from '../../components/atoms/Badge';
 import { Button } from '../../components/atoms/Button';
-import { DateTime, toInt } from '../../components/atoms/DateTime';
+import { DateTime } from '../../components/atoms/DateTime';
 import { Input } from '../../components/atoms/Input';
 import { Select } from '../../components/atoms/Select';
 import { AdminNav } from '../../components/molecules/AdminNav';
@@ -193,7 +193,7 @@ function ChainCheck() {
         {result &&
           (result.valid ? (
             <p>
-              <Badge tone="success">Valid</Badge> {String(toInt(result.checkedRows) ?? result.checkedRows)} entries checked
+              <Badge tone="success">Valid</Badge> {result.checkedRows} entries checked
               {checkedAt && <> at {checkedAt.toLocaleTimeString()}</>}.
             </p>
           ) : (

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Badge } from '../../components/atoms/Badge';
 import { Button } from '../../components/atoms/Button';
-import { DateTime, toDate } from '../../components/atoms/DateTime';
+import { DateTime } from '../../components/atoms/DateTime';
 import { Input } from '../../components/atoms/Input';
 import { ConfirmDialog } from '../../components/molecules/ConfirmDialog';
 import { FormField } from '../../components/molecules/FormField';
@@ -26,9 +26,8 @@ function endOfDay(date: string): string | null {
 }
 
 function tokenState(token: PersonalAccessToken): { label: string; tone: 'success' | 'warning' | 'danger' } {
-  if (toDate(token.revokedAt)) return { label: 'Revoked', tone: 'danger' };
-  const expires = toDate(token.expiresAt);
-  if (expires && expires.getTime() <= Date.now()) return { label: 'Expired', tone: 'warning' };
+  if (token.revokedAt) return { label: 'Revoked', tone: 'danger' };
+  if (Date.parse(token.expiresAt) <= Date.now()) return { label: 'Expired', tone: 'warning' };
   return { label: 'Active', tone: 'success' };
 }
 

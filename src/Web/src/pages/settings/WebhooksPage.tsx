@@ -3,7 +3,7 @@ import { useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/problem';
 import { Badge } from '../../components/atoms/Badge';
 import { Button } from '../../components/atoms/Button';
-import { DateTime, toDate } from '../../components/atoms/DateTime';
+import { DateTime } from '../../components/atoms/DateTime';
 import { ConfirmDialog } from '../../components/molecules/ConfirmDialog';
 import { Dialog } from '../../components/molecules/Dialog';
 import { QueryState } from '../../components/molecules/QueryState';
@@ -142,7 +142,7 @@ function Webhooks({ projectId }: { projectId: string }) {
                     >
                       Deliveries
                     </Button>
-                    {toDate(hook.disabledAt) && (
+                    {hook.disabledAt && (
                       <Button
                         variant="secondary"
                         busy={update.isPending && update.variables.webhookId === hook.id && !editing}
@@ -236,7 +236,7 @@ function Webhooks({ projectId }: { projectId: string }) {
 }
 
 function WebhookState({ webhook }: { webhook: Webhook }) {
-  if (toDate(webhook.disabledAt)) {
+  if (webhook.disabledAt) {
     return (
       <>
         <Badge tone="danger">Disabled</Badge>{' '}
@@ -246,7 +246,7 @@ function WebhookState({ webhook }: { webhook: Webhook }) {
       </>
     );
   }
-  if (toDate(webhook.failingSince)) {
+  if (webhook.failingSince) {
     return (
       <>
         <Badge tone="warning">Failing</Badge>{' '}

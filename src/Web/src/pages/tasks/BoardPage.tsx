@@ -20,11 +20,12 @@ import { CreateTaskDialog } from '../../components/organisms/CreateTaskDialog';
 import { ProjectNav } from '../../components/organisms/ProjectNav';
 import { LiveBanner } from '../../features/live/LiveBanner';
 import { useProjectFeed } from '../../features/live/useProjectFeed';
-import { useBoardTasks, useCreateTask, useMoveTask, useProjectMembers } from '../../features/tasks/hooks';
+import { useBoardTasks, useCreateTask, useMoveTask } from '../../features/tasks/hooks';
 import { isStatus, STATUSES, statusLabel, type Task, type TaskStatus } from '../../features/tasks/types';
 import { useToast } from '../../ui/toast';
 import { columnKeyboardCoordinates } from '../../features/tasks/boardKeyboard';
 import '../../features/tasks/tasks.css';
+import { useMembers } from '../../features/members/hooks';
 
 function refusalMessage(error: unknown, task: Task): string {
   if (error instanceof ApiError && error.status === 412) return `${task.key} was changed by someone else — refreshed`;
@@ -35,7 +36,7 @@ function refusalMessage(error: unknown, task: Task): string {
 export function BoardPage() {
   const { projectId = '' } = useParams();
   const board = useBoardTasks(projectId);
-  const members = useProjectMembers(projectId);
+  const members = useMembers(projectId);
   const live = useProjectFeed(projectId);
   const toast = useToast();
   const create = useCreateTask(projectId);

@@ -9,9 +9,10 @@ import { TaskGrid } from '../../components/organisms/TaskGrid';
 import { LiveBanner } from '../../features/live/LiveBanner';
 import { useProjectFeed } from '../../features/live/useProjectFeed';
 import { isFiltered, readFilter, writeFilter, type TaskListFilter } from '../../features/tasks/filters';
-import { useProjectMembers, useTaskList } from '../../features/tasks/hooks';
+import { useTaskList } from '../../features/tasks/hooks';
 import type { Task } from '../../features/tasks/types';
 import '../../features/tasks/tasks.css';
+import { useMembers } from '../../features/members/hooks';
 
 export function ListPage() {
   const { projectId = '' } = useParams();
@@ -21,7 +22,7 @@ export function ListPage() {
   const search = params.toString();
   const filter = useMemo(() => readFilter(new URLSearchParams(search)), [search]);
   const list = useTaskList(projectId, filter);
-  const members = useProjectMembers(projectId);
+  const members = useMembers(projectId);
   const live = useProjectFeed(projectId);
   const [dialogOpen, setDialogOpen] = useState(false);
 

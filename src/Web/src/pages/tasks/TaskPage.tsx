@@ -9,10 +9,11 @@ import { CreateTaskDialog } from '../../components/organisms/CreateTaskDialog';
 import { DescriptionField, PropertyFields, TitleField } from '../../components/organisms/TaskFields';
 import { LiveBanner } from '../../features/live/LiveBanner';
 import { useProjectFeed } from '../../features/live/useProjectFeed';
-import { useDeleteTask, useProjectMembers, useSubtasks, useTask, useUpdateTask } from '../../features/tasks/hooks';
+import { useDeleteTask, useSubtasks, useTask, useUpdateTask } from '../../features/tasks/hooks';
 import { statusLabel, type Task, type TaskPatch } from '../../features/tasks/types';
 import { useToast } from '../../ui/toast';
 import '../../features/tasks/tasks.css';
+import { useMembers } from '../../features/members/hooks';
 
 function describePatch(patch: TaskPatch): string {
   return Object.keys(patch).join(', ');
@@ -40,7 +41,7 @@ export function TaskPage() {
 }
 
 function TaskView({ task }: { task: Task }) {
-  const members = useProjectMembers(task.projectId);
+  const members = useMembers(task.projectId);
   const live = useProjectFeed(task.projectId);
   const update = useUpdateTask();
   const remove = useDeleteTask();

@@ -3,7 +3,7 @@ import { Button } from '../../components/atoms/Button';
 import { Spinner } from '../../components/atoms/Spinner';
 import { ProjectNav } from '../../components/organisms/ProjectNav';
 import { useRestoreTask, useTrash } from '../../features/tasks/hooks';
-import { dateTimeText, statusLabel } from '../../features/tasks/types';
+import { statusLabel } from '../../features/tasks/types';
 import { useToast } from '../../ui/toast';
 import '../../features/tasks/tasks.css';
 
@@ -46,13 +46,13 @@ export function TrashPage() {
           </thead>
           <tbody>
             {tasks.map((task) => {
-              const updated = dateTimeText(task.updatedAt);
+              const updated = task.updatedAt;
               return (
                 <tr key={task.id}>
                   <td>{task.key}</td>
                   <td>{task.title}</td>
                   <td>{statusLabel(task.status)}</td>
-                  <td>{updated && <time dateTime={updated}>{new Date(updated).toLocaleString()}</time>}</td>
+                  <td><time dateTime={updated}>{new Date(updated).toLocaleString()}</time></td>
                   <td>
                     <Button
                       variant="secondary"
