@@ -2,7 +2,10 @@ import { api } from '../../api/client';
 import { isRecord } from '../../api/problem';
 import { SseParser } from './sse';
 
-/** A change-feed event as the app uses it; `data` is typed `JsonElement` in the document, so it is narrowed here. */
+/**
+ * A change-feed event as the app uses it. SSE `data:` lines arrive as text outside the typed client, so the parsed
+ * JSON is narrowed here rather than trusted (the document's `FeedEvent` union is the shape it should have).
+ */
 export interface FeedEvent {
   id: string;
   type: string;

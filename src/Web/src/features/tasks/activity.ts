@@ -1,14 +1,11 @@
-import { isRecord } from '../../api/problem';
+import type { components } from '../../api/schema';
 import { isPriority, isStatus, priorityLabel, statusLabel, type AuditEntry } from './types';
 
-/** `changes` is `{ field: { before, after } }` (typed `JsonElement` in the document, so read with guards). */
-function changesOf(entry: AuditEntry): Map<string, { before: unknown; after: unknown }> {
-  const result = new Map<string, { before: unknown; after: unknown }>();
-  if (!isRecord(entry.changes)) return result;
-  for (const [field, change] of Object.entries(entry.changes)) {
-    if (isRecord(change)) result.set(field, { before: change.before ?? null, after: change.after ?? null });
-  }
-  return result;
+type FieldChange = components['schemas']['FieldChange'];
+
+/** `changes` is `{ field: { before, after } }`, or null for events that change no field. */
+function changesOf(entry: AuditEntry): Map<string, FieldChange> {
+  return new Map(Object.entries(entry.changes ?? {}));
 }
 
 function quote(value: unknown, max = 80): string {

@@ -51,7 +51,7 @@ export function isPriority(value: unknown): value is TaskPriority {
   return typeof value === 'string' && PRIORITIES.some((p) => p === value);
 }
 
-/** A sort of the list endpoint: typed by the document (a string today, an enum in the exact document). */
+/** A sort of the list endpoint, as the document enumerates it. */
 export type TaskSort = NonNullable<TaskListQuery['sort']>;
 
 export const SORTS: readonly TaskSort[] = ['created', '-created', 'updated', '-updated', 'priority', '-priority', 'due', '-due'];
