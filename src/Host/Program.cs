@@ -51,7 +51,8 @@ services.ConfigureHttpJsonOptions(options =>
     // integer-or-string. No client needs it, and a number sent as a string is more likely a bug than intent.
     options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
     options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-    options.SerializerOptions.Converters.Add(new UtcDateTimeJsonConverter());
+    // The one timestamp format of the API, the change feed and webhooks (UTC, milliseconds, Z).
+    options.SerializerOptions.Converters.Add(new UtcTimestamp.DateTimeConverter());
 });
 
 services.AddOrbitDatabase();

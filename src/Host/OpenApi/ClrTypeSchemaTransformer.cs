@@ -9,7 +9,7 @@ namespace Orbit.Host.OpenApi;
 
 /// <summary>
 /// Types whose JSON shape the schema exporter cannot see, keyed on the CLR type rather than on each property:
-/// timestamps go through <c>UtcDateTimeJsonConverter</c>, which hides them from the exporter (it emits no type), and
+/// timestamps go through <c>UtcTimestamp.DateTimeConverter</c>, which hides them from the exporter (it emits no type), and
 /// enums leave as snake_case strings through <c>JsonStringEnumConverter</c>, which the exporter lists without a type.
 /// Pages hold at most <see cref="Cursor.MaxLimit"/> items. String properties whose values come from a fixed list name that list with <see cref="AllowedValuesFromAttribute"/>.
 /// </summary>
