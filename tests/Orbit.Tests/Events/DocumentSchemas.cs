@@ -1,13 +1,13 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Json.Schema;
+using Orbit.Tests.Contract;
 using Orbit.Tests.Infrastructure;
 
 namespace Orbit.Tests.Events;
 
 /// <summary>
 /// Validates JSON against schemas of the live OpenAPI document with a strict JSON Schema 2020-12 validator (formats
-/// asserted). The document's components become <c>$defs</c> of one schema, so its <c>$ref</c>s resolve as written.
+/// asserted), compiled by <see cref="OpenApiJsonSchema"/>.
 /// </summary>
 internal sealed class DocumentSchemas
 {
@@ -18,8 +18,7 @@ internal sealed class DocumentSchemas
     private DocumentSchemas(JsonElement document)
     {
         Document = document;
-        var components = document.GetProperty("components").GetProperty("schemas").GetRawText();
-        _definitions = components.Replace("\"#/components/schemas/", "\"#/$defs/", StringComparison.Ordinal);
+        _definitions = document.GetProperty("components").GetProperty("schemas").GetRawText();
     }
 
     public JsonElement Document { get; }
@@ -35,12 +34,7 @@ internal sealed class DocumentSchemas
     /// <summary>The errors of <paramref name="instance"/> against <paramref name="schema"/> (a schema of the document, refs as written); none when valid.</summary>
     public IReadOnlyList<string> Errors(JsonElement schema, JsonElement instance)
     {
-        var root = JsonNode.Parse(schema.GetRawText().Replace("\"#/components/schemas/", "\"#/$defs/", StringComparison.Ordinal))!.AsObject();
-        root["$schema"] = "https://json-schema.org/draft/2020-12/schema";
-        var id = new Uri($"https://orbit.tests/schemas/{Guid.NewGuid():N}");
-        root["$id"] = id.ToString();
-        root["$defs"] = JsonNode.Parse(_definitions);
-        var results = JsonSchema.FromText(root.ToJsonString(), baseUri: id).Evaluate(instance, Strict);
+        var results = OpenApiJsonSchema.Compile(schema.GetRawText(), _definitions).Evaluate(instance, Strict);
         return results.IsValid
             ? []
             : [.. (results.Details ?? []).Append(results)
