@@ -126,7 +126,8 @@ if (app.Configuration.GetValue("Telemetry:PrometheusEnabled", true))
     app.MapPrometheusScrapingEndpoint("/metrics");
 }
 
-var api = app.MapGroup("/api/v1").RequireRateLimiting(OrbitPolicies.ApiRateLimit);
+// CredentialRules: what a personal access token's scope allows, and which endpoints need an interactive session.
+var api = app.MapGroup("/api/v1").RequireRateLimiting(OrbitPolicies.ApiRateLimit).RequireCredentialRules();
 foreach (var module in OrbitModules.All)
 {
     module.MapEndpoints(api);

@@ -136,7 +136,9 @@ internal sealed class ReadChangeFeedEndpoint : IEndpoint
                 "reading on from it returns exactly the events committed afterwards. With `Accept: text/event-stream` the response " +
                 "stays open as Server-Sent Events: first every event after `after` (none with `after=now`; the `Last-Event-ID` header wins over `after`), then " +
                 "new ones as they commit, each with `id:` set to its cursor, `event:` its type and `data:` the same JSON as a page item, and a " +
-                "`: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends.")
+                "`: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends. The credential is " +
+                "re-checked every 3 s and the stream ends at the access token's expiry: its last message is then `event: session.ended` with " +
+                "`data: {\"reason\": ...}` (`token_expired`, `user_disabled`, `token_revoked`, `signed_out`), so the client re-authenticates.")
             .RequireAuthorization()
             .Produces<Page<FeedEvent>>(StatusCodes.Status200OK, "application/json")
             .WithMetadata(new ServerSentEventsMetadata(typeof(FeedEvent)))
