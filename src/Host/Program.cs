@@ -129,7 +129,12 @@ if (app.Configuration.GetValue("Telemetry:PrometheusEnabled", true))
     app.MapPrometheusScrapingEndpoint("/metrics");
 }
 
-var api = app.MapGroup("/api/v1").RequireRateLimiting(OrbitPolicies.ApiRateLimit).AddEndpointFilterFactory(InputTextFilter.Create);
+// CredentialRules: what a personal access token's scope allows, and which endpoints need an interactive session;
+// then InputTextFilter refuses NUL and invalid Unicode in query, route and header values.
+var api = app.MapGroup("/api/v1")
+    .RequireRateLimiting(OrbitPolicies.ApiRateLimit)
+    .RequireCredentialRules()
+    .AddEndpointFilterFactory(InputTextFilter.Create);
 foreach (var module in OrbitModules.All)
 {
     module.MapEndpoints(api);

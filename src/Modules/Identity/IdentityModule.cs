@@ -41,6 +41,7 @@ internal sealed class IdentityModule : IModule
         services.AddSingleton<SignInMetrics>();
         services.AddScoped<TokenPairIssuer>();
         services.AddScoped<IUserDirectory, UserDirectory.UserDirectory>();
+        services.AddScoped<ICredentialValidity, CredentialValidity>();
         services.AddIdentityAuthentication();
         services.AddHostedService<BootstrapAdminService>();
     }

@@ -148,7 +148,9 @@ internal sealed class ReadChangeFeedEndpoint : IEndpoint
                 "new ones as they commit, each with `id:` set to its cursor, `event:` its type and `data:` the same JSON as a page item, and a " +
                 "`: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends. " +
                 "Events the reader cannot see elsewhere are left out: those of tasks in the trash (maintainers and owners see them), " +
-                "of deleted comments and of the comments of tasks in the trash; `task.deleted`, `task.restored` and `comment.deleted` reach every member.")
+                "of deleted comments and of the comments of tasks in the trash; `task.deleted`, `task.restored` and `comment.deleted` reach every member. " +
+                "The credential is re-checked every 3 s and the stream ends at the access token's expiry: its last message is then `event: session.ended` with " +
+                "`data: {\"reason\": ...}` (`token_expired`, `user_disabled`, `token_revoked`, `signed_out`), so the client re-authenticates.")
             .RequireAuthorization()
             .Produces<Page<FeedEvent>>(StatusCodes.Status200OK, "application/json")
             .WithMetadata(new ServerSentEventsMetadata(typeof(FeedEvent)))

@@ -39,7 +39,7 @@ internal sealed class SignInHandler(
     // Row lock: concurrent attempts on one account count their failures one after the other.
     private const string FindUserSql = """
         select id as Id, email as Email, display_name as DisplayName, roles as Roles, password_hash as PasswordHash,
-               is_disabled as IsDisabled, locked_until as LockedUntil
+               is_disabled as IsDisabled, locked_until as LockedUntil, must_change_password as MustChangePassword
         from identity.users
         where lower(email) = lower(@Email)
         for update
@@ -60,6 +60,9 @@ internal sealed class SignInHandler(
     // One answer for unknown email, wrong password and locked account, so none of them reveals which it was.
     public static readonly Error InvalidCredentials = Error.Unauthorized("identity.invalid_credentials", "The email or password is incorrect, or the account is temporarily locked.");
     public static readonly Error Disabled = Error.Unauthorized("identity.user_disabled", "This account is disabled.");
+    public static readonly Error PasswordChangeRequired = Error.Forbidden(
+        "identity.password_change_required",
+        "An administrator reset this account's password: set a new one with the temporary password (POST /api/v1/auth/reset-password), then sign in.");
 
     public async ValueTask<Result<TokenResponse>> Handle(SignInCommand command, CancellationToken cancellationToken)
     {
@@ -108,6 +111,13 @@ internal sealed class SignInHandler(
             return Disabled;
         }
 
+        if (user.MustChangePassword)
+        {
+            // A temporary password from a forced reset is not a credential: it only sets a new password.
+            metrics.Failed();
+            return PasswordChangeRequired;
+        }
+
         await connection.ExecuteAsync(new CommandDefinition(RecordSuccessSql, new { user.Id }, cancellationToken: cancellationToken));
         var response = await tokens.IssueAsync(new SignedInUser(user.Id, user.Email, user.DisplayName, user.Roles), Guid.CreateVersion7(now), cancellationToken);
         metrics.Succeeded();
@@ -129,6 +139,8 @@ internal sealed class SignInHandler(
         public bool IsDisabled { get; init; }
 
         public DateTime? LockedUntil { get; init; }
+
+        public bool MustChangePassword { get; init; }
     }
 }
 
@@ -156,7 +168,8 @@ internal sealed class SignInEndpoint : IEndpoint
             .WithName("SignIn")
             .WithSummary("Sign in with email and password")
             .WithDescription("Returns a short-lived access token (15 minutes unless Jwt:AccessTokenMinutes says otherwise) and a single-use refresh token. " +
-                "Repeated failures lock the account for a while. With `X-Orbit-Client: web` (browsers) the refresh token is not in the body but in " +
+                "Repeated failures lock the account for a while. After an admin forced a password reset, the temporary password answers 403 " +
+                "identity.password_change_required (set a new password with POST /api/v1/auth/reset-password). With `X-Orbit-Client: web` (browsers) the refresh token is not in the body but in " +
                 $"the HttpOnly cookie `{BrowserSession.CookieName}` (Path={BrowserSession.CookiePath}, SameSite=Strict, Secure over HTTPS), and an " +
                 "Origin header other than Orbit's own is refused (403 auth.cross_origin).")
             .AllowAnonymous()
