@@ -69,7 +69,7 @@ public sealed class IdempotencyUnderFaultsTests
             await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None), Task.Delay(Timeout.Infinite, context.RequestAborted));
         });
 
-        Assert.That(async () => await CreateAsync(key, "Hung up after commit", hangUp.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(async () => await CreateAsync(key, "Hung up after commit", cancellationToken: hangUp.Token), Throws.InstanceOf<OperationCanceledException>());
 
         var (retry, replayed) = await CreateTaskAsync(key, "Hung up after commit");
         Assert.That(replayed, Is.True, "the commit survived the abort, so the retry replays it");
@@ -201,7 +201,7 @@ public sealed class IdempotencyUnderFaultsTests
 
     private static string NewKey() => Guid.NewGuid().ToString();
 
-    private async Task<HttpResponseMessage> CreateAsync(string key, string title, CancellationToken cancellationToken = default, Guid? parentId = null)
+    private async Task<HttpResponseMessage> CreateAsync(string key, string title, Guid? parentId = null, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/v1/projects/{_team.Project.Id}/tasks", UriKind.Relative))
         {
