@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--app", required=True, help="path to Orbit.Host.dll")
@@ -183,18 +184,21 @@ def retry(key):
             time.sleep(1)
             continue
         if status >= 500:
-            retry_5xx += 1
+            with lock:
+                retry_5xx += 1
             time.sleep(1)
             continue
         return status, body
     return None, b""
 
 
-answers = {key: retry(key) for key in first}
+with ThreadPoolExecutor(args.workers) as pool:
+    answers = dict(zip(first, pool.map(retry, first)))
 in_progress = [key for key, (status, body) in answers.items() if status == 409 and b"idempotency.in_progress" in body]
 if in_progress:
     time.sleep(3)
-    answers.update({key: retry(key) for key in in_progress})
+    with ThreadPoolExecutor(args.workers) as pool:
+        answers.update(zip(in_progress, pool.map(retry, in_progress)))
 for key, (status, body) in answers.items():
     outcome = first[key]
     retried += 1
@@ -205,10 +209,13 @@ for key, (status, body) in answers.items():
     elif status != 201:
         other[str(status)] = other.get(str(status), 0) + 1
 
-duplicates = int(psql(f"select count(*) from (select title from tasks.tasks where project_id = '{project}' group by title having count(*) > 1) d") or 0)
-extra_tasks = int(psql(f"select count(*) - count(distinct title) from tasks.tasks where project_id = '{project}'") or 0)
-missing = int(psql(f"select count(*) from (select unnest(array[{','.join(chr(39) + k + chr(39) for k in first) or chr(39) + chr(39)}]) k) keys "
-                   f"where not exists (select 1 from tasks.tasks t where t.project_id = '{project}' and t.title = keys.k)") or 0)
+titles = psql(f"select title from tasks.tasks where project_id = '{project}'").split()
+tasks_per_key = {}
+for title in titles:
+    tasks_per_key[title] = tasks_per_key.get(title, 0) + 1
+duplicates = sum(1 for key in first if tasks_per_key.get(key, 0) > 1)
+extra_tasks = sum(max(0, tasks_per_key.get(key, 0) - 1) for key in first)
+missing = sum(1 for key in first if key not in tasks_per_key)
 unfinished = int(psql("select count(*) from tasks.idempotency_keys where status_code is null") or 0)
 kill_host()
 
