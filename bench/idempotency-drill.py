@@ -41,18 +41,22 @@ host_process = None
 
 
 def start_host():
+    # On a loaded machine a start can fail (the migrator's connection times out): the host exits, and is started again.
     global host_process
-    log = open(args.log, "a")
-    host_process = subprocess.Popen(["dotnet", args.app, "--urls", f"http://{HOST}:{args.port}"], stdout=log, stderr=log, env=os.environ.copy())
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            status, _, _ = call("GET", "/health/ready", timeout=2)
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.5)
+    for _ in range(5):
+        log = open(args.log, "a")
+        host_process = subprocess.Popen(["dotnet", args.app, "--urls", f"http://{HOST}:{args.port}"], stdout=log, stderr=log, env=os.environ.copy())
+        deadline = time.time() + 180
+        while time.time() < deadline and host_process.poll() is None:
+            try:
+                status, _, _ = call("GET", "/health/ready", timeout=2)
+                if status == 200:
+                    return
+            except (OSError, http.client.HTTPException):
+                pass
+            time.sleep(0.5)
+        if host_process.poll() is None:
+            kill_host()
     raise SystemExit("the host did not become ready; see " + args.log)
 
 

@@ -29,7 +29,7 @@ echo "building $SOURCE (Release) ..."
 dotnet build "$SOURCE/src/Host/Host.csproj" -c Release -p:OrbitSkipWebBuild=true -v q -nologo >/dev/null
 APP="$SOURCE/src/Host/bin/Release/net10.0/Orbit.Host.dll"
 
-export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=orbit;Timeout=3"
+export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=orbit;Timeout=15"
 export Jwt__SigningKey="drill-only-signing-key-0123456789-abcdefghijkl" ASPNETCORE_ENVIRONMENT=Production
 export Webhooks__SecretEncryptionKey="ZHJpbGwtb25seS13ZWJob29rLXNlY3JldC1rZXktMzI="
 export RateLimiting__Api__PermitLimit=1000000 RateLimiting__Credentials__PermitLimit=100000 Logging__LogLevel__Default=Warning
