@@ -135,6 +135,8 @@ def worker(token, project, stop, phase):
                 counts[f"cut_off_answers_{phase}"] = counts.get(f"cut_off_answers_{phase}", 0) + 1
             if outcome[0] == "status" and outcome[1] >= 500:
                 counts["load_5xx"] += 1
+                by_status = counts.setdefault("5xx_by_phase_and_status", {})
+                by_status[f"{phase} {outcome[1]}"] = by_status.get(f"{phase} {outcome[1]}", 0) + 1
             if outcome[0] == "error":
                 counts["client_aborts" if aborts else "connection_errors"] += 1
 
@@ -229,6 +231,7 @@ report = {
     "client_hang_ups": counts["client_aborts"],
     "connection_errors_from_faults": counts["connection_errors"],
     "5xx_under_load": counts["load_5xx"],
+    "5xx_under_load_by_phase": counts.get("5xx_by_phase_and_status", {}),
     "unparseable_2xx_under_load": counts["load_truncated"],
     "answers_cut_off_during_db_outage": counts.get("cut_off_answers_db_outage", 0),
     "answers_cut_off_by_kill": counts.get("cut_off_answers_kill", 0),
