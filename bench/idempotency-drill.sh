@@ -31,7 +31,7 @@ APP="$SOURCE/src/Host/bin/Release/net10.0/Orbit.Host.dll"
 
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=orbit;Timeout=15"
 export Jwt__SigningKey="drill-only-signing-key-0123456789-abcdefghijkl" ASPNETCORE_ENVIRONMENT=Production
-export Webhooks__SecretEncryptionKey="ZHJpbGwtb25seS13ZWJob29rLXNlY3JldC1rZXktMzI="
+export Webhooks__SecretEncryptionKeys__drill="ZHJpbGwtb25seS13ZWJob29rLXNlY3JldC1rZXktMzI="
 export RateLimiting__Api__PermitLimit=1000000 RateLimiting__Credentials__PermitLimit=100000 Logging__LogLevel__Default=Warning
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); source $(git -C "$SOURCE" rev-parse --short HEAD)"
 python3 "$DRILL" --app "$APP" --port "$API_PORT" --rounds "$ROUNDS" --outages "$OUTAGES" --workers "$WORKERS" \

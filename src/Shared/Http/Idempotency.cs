@@ -15,7 +15,7 @@ namespace Orbit.Shared.Http;
 
 /// <summary>
 /// <c>Idempotency-Key</c> on creating POSTs: one effect per (user, key), whatever fails. The key is part of the
-/// request's unit of work (ADR 0009): the filter opens the transaction, claims the key in the module's
+/// request's unit of work (ADR 0010): the filter opens the transaction, claims the key in the module's
 /// <c>&lt;schema&gt;.idempotency_keys</c>, runs the command (whose <see cref="Messaging.TransactionBehavior{TMessage,TResponse}"/>
 /// joins that transaction), stores the response it is about to send, and commits all of it at once before a byte of
 /// the response leaves. A crash or a lost database before the commit leaves nothing (the client retries and the command
@@ -269,7 +269,7 @@ public static class Idempotency
             }
 
             // The holder committed: its row has the response to replay. (A row without one could only be a reservation
-            // left by a version before ADR 0009; migration 0200 removed those, so it is treated as still running.)
+            // left by a version before ADR 0010; migration 0200 removed those, so it is treated as still running.)
             var existing = await connection.QuerySingleOrDefaultAsync<StoredResponse>(new CommandDefinition(find, parameters, cancellationToken: cancellationToken));
             if (existing is null || existing.StatusCode is null)
             {
