@@ -80,6 +80,7 @@ services.AddOptions<OutboxRelayOptions>().BindConfiguration(OutboxRelayOptions.S
 services.AddSingleton<OutboxPublishers>();
 services.AddHostedService<OutboxRelay>();
 services.AddOptions<HousekeepingOptions>().BindConfiguration(HousekeepingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 services.AddSingleton<Housekeeping>();
 services.AddHostedService(sp => sp.GetRequiredService<Housekeeping>());
 

@@ -107,8 +107,13 @@ internal sealed class DbSession(NpgsqlDataSource dataSource) : IDbSession, IUnit
         _afterCommit.Clear();
         try
         {
-            // Rolling back must not be skipped because the request was aborted: use None, not the caller's token.
-            await _transaction.RollbackAsync(CancellationToken.None);
+            // A connection that broke (the database went away, the backend was terminated) has no transaction left on
+            // the server to roll back, and Npgsql refuses to try: what matters then is the error that broke it.
+            if (_transaction.Connection is { State: ConnectionState.Open })
+            {
+                // Rolling back must not be skipped because the request was aborted: use None, not the caller's token.
+                await _transaction.RollbackAsync(CancellationToken.None);
+            }
         }
         finally
         {
