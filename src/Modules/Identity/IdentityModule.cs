@@ -9,6 +9,7 @@ using Orbit.Modules.Identity.Features.BootstrapAdmin;
 using Orbit.Modules.Identity.Features.SignIn;
 using Orbit.Modules.Identity.Passwords;
 using Orbit.Modules.Identity.Users;
+using Orbit.Shared.Caching;
 using Orbit.Shared.Http;
 using Orbit.Shared.Modules;
 
@@ -41,6 +42,8 @@ internal sealed class IdentityModule : IModule
         services.AddSingleton<SignInMetrics>();
         services.AddScoped<TokenPairIssuer>();
         services.AddScoped<IUserDirectory, UserDirectory.UserDirectory>();
+        services.AddSingleton<UserStateCache>();
+        services.AddSingleton<ICacheEvictionTarget>(sp => sp.GetRequiredService<UserStateCache>());
         services.AddIdentityAuthentication();
         services.AddHostedService<BootstrapAdminService>();
     }

@@ -1,9 +1,9 @@
 using System.Security.Claims;
-using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Orbit.Shared.Data;
 using Orbit.Shared.Identity;
@@ -13,7 +13,7 @@ namespace Orbit.Modules.Identity.Authentication;
 /// <summary>
 /// Identity owns credentials, so it owns the authentication schemes: a JWT bearer for access tokens and a handler
 /// for personal access tokens, behind one policy scheme that picks by the token's prefix. Either way the user's
-/// current row is consulted on every request, so disabling a user or changing roles takes effect at once.
+/// current state (cached, evicted everywhere on change) is checked on every request, so disabling a user or changing roles takes effect at once.
 /// </summary>
 internal static class IdentityAuthentication
 {
@@ -59,8 +59,14 @@ internal static class IdentityAuthentication
                 {
                     OnTokenValidated = async context =>
                     {
-                        var session = context.HttpContext.RequestServices.GetRequiredService<IDbSession>();
-                        if (context.Principal is null || !await ActiveUser.RefreshAsync(context.Principal, session, context.HttpContext.RequestAborted))
+                        var services = context.HttpContext.RequestServices;
+                        var issuedAt = (context.SecurityToken as JsonWebToken)?.IssuedAt;
+                        if (context.Principal is null || !await ActiveUser.RefreshAsync(
+                                context.Principal,
+                                issuedAt is { } iat && iat != DateTime.MinValue ? iat : null,
+                                services.GetRequiredService<UserStateCache>(),
+                                services.GetRequiredService<IDbSession>(),
+                                context.HttpContext.RequestAborted))
                         {
                             context.Fail("The user is disabled or no longer exists.");
                         }
@@ -71,27 +77,22 @@ internal static class IdentityAuthentication
     }
 }
 
-/// <summary>Re-reads the user's row for every authenticated request: disabled users stop, role changes apply.</summary>
+/// <summary>
+/// Checks the user's current state (<see cref="UserStateCache"/>: cached, evicted on every instance by every change)
+/// for every authenticated request: disabled users stop, role changes apply.
+/// </summary>
 internal static class ActiveUser
 {
-    private const string Sql = """
-        select roles as Roles
-        from identity.users
-        where id = @UserId and not is_disabled
-        """;
-
-    public static async Task<bool> RefreshAsync(ClaimsPrincipal principal, IDbSession session, CancellationToken cancellationToken)
+    public static async Task<bool> RefreshAsync(
+        ClaimsPrincipal principal, DateTime? issuedAtUtc, UserStateCache users, IDbSession session, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(principal.FindFirstValue(OrbitClaims.UserId), out var userId))
         {
             return false;
         }
 
-        var connection = await session.OpenAsync(cancellationToken);
-        // ExecuteScalar: no row (unknown or disabled user) is null, an admin-less user an empty array.
-        var roles = await connection.ExecuteScalarAsync<string[]>(
-            new CommandDefinition(Sql, new { UserId = userId }, cancellationToken: cancellationToken));
-        if (roles is null)
+        var state = await users.FindAsync(userId, session, cancellationToken);
+        if (!UserState.Accepts(state, issuedAtUtc))
         {
             return false;
         }
@@ -102,7 +103,7 @@ internal static class ActiveUser
             identity.RemoveClaim(stale);
         }
 
-        identity.AddClaims(roles.Select(role => new Claim(OrbitClaims.Role, role)));
+        identity.AddClaims(state!.Roles.Select(role => new Claim(OrbitClaims.Role, role)));
         return true;
     }
 }

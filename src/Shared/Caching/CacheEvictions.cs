@@ -1,0 +1,96 @@
+using Dapper;
+using Orbit.Shared.Data;
+
+namespace Orbit.Shared.Caching;
+
+/// <summary>
+/// A cache that answers evictions by tag (<c>project:{id}</c>, <c>user:{id}</c>). Every one registered as this
+/// interface hears the evictions of every instance.
+/// </summary>
+public interface ICacheEvictionTarget
+{
+    void Evict(string tag);
+
+    /// <summary>Evictions may have been missed (the listener lost its connection): forget everything.</summary>
+    void Reset();
+}
+
+/// <summary>Evicts a cache tag on every instance of Orbit that shares the database.</summary>
+public interface ICacheEvictions
+{
+    /// <summary>
+    /// Inside a transaction: sends <c>NOTIFY</c> in it, which PostgreSQL delivers to every listening instance only
+    /// when the transaction commits (never on rollback), and evicts on this instance after the commit. Outside one:
+    /// both at once.
+    /// </summary>
+    Task EvictAsync(string tag, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Whether this instance hears every eviction, and an epoch that moves whenever it may have missed some. Caches read
+/// both: they keep nothing while not listening, and treat entries from an older epoch as gone.
+/// </summary>
+public sealed class CacheEvictionHub
+{
+    private long _epoch;
+    private volatile bool _listening;
+
+    public bool IsListening => _listening;
+
+    public long Epoch => Volatile.Read(ref _epoch);
+
+    internal void Listening()
+    {
+        // Entries kept before this point may have missed evictions sent while nobody listened.
+        Interlocked.Increment(ref _epoch);
+        _listening = true;
+    }
+
+    internal void NotListening()
+    {
+        _listening = false;
+        Interlocked.Increment(ref _epoch);
+    }
+}
+
+/// <summary>Applies an eviction to every cache of this instance.</summary>
+public sealed class LocalCacheEvictions(IEnumerable<ICacheEvictionTarget> targets)
+{
+    private readonly ICacheEvictionTarget[] _targets = [.. targets];
+
+    public void Evict(string tag)
+    {
+        foreach (var target in _targets)
+        {
+            target.Evict(tag);
+        }
+    }
+
+    public void Reset()
+    {
+        foreach (var target in _targets)
+        {
+            target.Reset();
+        }
+    }
+}
+
+internal sealed class CacheEvictions(IDbSession session, IUnitOfWork unitOfWork, LocalCacheEvictions local) : ICacheEvictions
+{
+    public const string Channel = "orbit_cache";
+
+    private const string NotifySql = $"select pg_notify('{Channel}', @Tag)";
+
+    public async Task EvictAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        var connection = await session.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(NotifySql, new { Tag = tag }, cancellationToken: cancellationToken));
+        // This instance hears its own notification too, but a moment later: evict now so that the caller's next
+        // request, which may arrive first, already sees the change.
+        await unitOfWork.AfterCommitAsync(() =>
+        {
+            local.Evict(tag);
+            return Task.CompletedTask;
+        });
+    }
+}
