@@ -18,6 +18,19 @@ internal sealed class CacheEvictionListener(
 
     public const string ApplicationName = "orbit cache evictions";
 
+    private void Apply(string payload)
+    {
+        var space = payload.IndexOf(' ', StringComparison.Ordinal);
+        if (space < 0)
+        {
+            local.Evict(payload);
+        }
+        else if (!payload.AsSpan(0, space).SequenceEqual(hub.InstanceId))
+        {
+            local.Evict(payload[(space + 1)..]);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var retryDelay = TimeSpan.FromMilliseconds(100);
@@ -26,7 +39,7 @@ internal sealed class CacheEvictionListener(
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, notification) => local.Evict(notification.Payload);
+                connection.Notification += (_, notification) => Apply(notification.Payload);
                 // Named, so that operators (and the tests) can tell this connection apart in pg_stat_activity.
                 await using (var listen = new NpgsqlCommand($"set application_name = '{ApplicationName}'; listen {CacheEvictions.Channel}", connection))
                 {

@@ -32,6 +32,12 @@ public interface ICacheEvictions
 /// </summary>
 public sealed class CacheEvictionHub
 {
+    /// <summary>
+    /// Names this instance in the notifications it sends. It evicts its own caches after its commit, before it
+    /// answers; hearing its own notification a moment later would only evict, again, entries loaded since.
+    /// </summary>
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N");
+
     private long _epoch;
     private volatile bool _listening;
 
@@ -75,18 +81,21 @@ public sealed class LocalCacheEvictions(IEnumerable<ICacheEvictionTarget> target
     }
 }
 
-internal sealed class CacheEvictions(IDbSession session, IUnitOfWork unitOfWork, LocalCacheEvictions local) : ICacheEvictions
+internal sealed class CacheEvictions(IDbSession session, IUnitOfWork unitOfWork, LocalCacheEvictions local, CacheEvictionHub hub) : ICacheEvictions
 {
     public const string Channel = "orbit_cache";
 
-    private const string NotifySql = $"select pg_notify('{Channel}', @Tag)";
+    private const string NotifySql = $"select pg_notify('{Channel}', @Payload)";
+
+    /// <summary>The payload: the sending instance, a space, the tag.</summary>
+    public static string PayloadOf(string instanceId, string tag) => instanceId + " " + tag;
 
     public async Task EvictAsync(string tag, CancellationToken cancellationToken = default)
     {
         var connection = await session.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(NotifySql, new { Tag = tag }, cancellationToken: cancellationToken));
-        // This instance hears its own notification too, but a moment later: evict now so that the caller's next
-        // request, which may arrive first, already sees the change.
+        await connection.ExecuteAsync(new CommandDefinition(NotifySql, new { Payload = PayloadOf(hub.InstanceId, tag) }, cancellationToken: cancellationToken));
+        // This instance ignores its own notification (it would arrive a moment later): it evicts here, after the
+        // commit and before the caller gets an answer, so that the caller's next request already sees the change.
         await unitOfWork.AfterCommitAsync(() =>
         {
             local.Evict(tag);
