@@ -41,7 +41,7 @@ internal sealed class CacheEvictionListener(
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
                 connection.Notification += (_, notification) => Apply(notification.Payload);
                 // Named, so that operators (and the tests) can tell this connection apart in pg_stat_activity.
-                await using (var listen = new NpgsqlCommand($"set application_name = '{ApplicationName}'; listen {CacheEvictions.Channel}", connection))
+                await using (var listen = new NpgsqlCommand($"set application_name = '{ApplicationName}'; listen {CacheEvictionHub.Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }

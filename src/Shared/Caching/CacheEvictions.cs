@@ -33,6 +33,12 @@ public interface ICacheEvictions
 public sealed class CacheEvictionHub
 {
     /// <summary>
+    /// The notification channel. A payload is <c>&lt;instance id&gt; &lt;tag&gt;</c>, or a bare tag from work outside
+    /// a request (start-up), which every instance applies.
+    /// </summary>
+    public const string Channel = "orbit_cache";
+
+    /// <summary>
     /// Names this instance in the notifications it sends. It evicts its own caches after its commit, before it
     /// answers; hearing its own notification a moment later would only evict, again, entries loaded since.
     /// </summary>
@@ -83,9 +89,7 @@ public sealed class LocalCacheEvictions(IEnumerable<ICacheEvictionTarget> target
 
 internal sealed class CacheEvictions(IDbSession session, IUnitOfWork unitOfWork, LocalCacheEvictions local, CacheEvictionHub hub) : ICacheEvictions
 {
-    public const string Channel = "orbit_cache";
-
-    private const string NotifySql = $"select pg_notify('{Channel}', @Payload)";
+    private const string NotifySql = $"select pg_notify('{CacheEvictionHub.Channel}', @Payload)";
 
     /// <summary>The payload: the sending instance, a space, the tag.</summary>
     public static string PayloadOf(string instanceId, string tag) => instanceId + " " + tag;
