@@ -30,13 +30,16 @@ COPY src/Modules/Tasks.Contracts/Tasks.Contracts.csproj src/Modules/Tasks.Contra
 COPY src/Modules/Audit/Audit.csproj src/Modules/Audit/
 COPY src/Modules/Notifications/Notifications.csproj src/Modules/Notifications/
 # Only the host: restoring App.sln would also need the test projects, which are not in the build context.
-RUN dotnet restore src/Host/Host.csproj
+# For the image's architecture, so that publish can precompile (ReadyToRun, see Host.csproj).
+ARG TARGETARCH
+RUN dotnet restore src/Host/Host.csproj -r linux-$([ "$TARGETARCH" = "arm64" ] && echo arm64 || echo x64)
 
 # Module projects embed their SQL from db/migrations/<module> (EmbeddedResource), so db/ is build input.
 COPY db/ db/
 COPY src/ src/
 # OrbitSkipWebBuild: the web stage above built the app; this stage has no Node (src/Host/WebApp.targets).
-RUN dotnet publish src/Host/Host.csproj -c Release -o /app --no-restore -p:UseAppHost=false -p:OrbitSkipWebBuild=true
+RUN dotnet publish src/Host/Host.csproj -c Release -o /app --no-restore -p:UseAppHost=false -p:OrbitSkipWebBuild=true \
+    -r linux-$([ "$TARGETARCH" = "arm64" ] && echo arm64 || echo x64)
 # The host serves its content root's wwwroot, and the content root of the published app is /app.
 COPY --from=web /src/src/Host/wwwroot /app/wwwroot
 

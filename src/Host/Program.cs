@@ -8,6 +8,7 @@ using Orbit.Host.Http;
 using Orbit.Host.OpenApi;
 using Orbit.Host.Telemetry;
 using Orbit.Host.WebApp;
+using Orbit.Host;
 using Orbit.Host.Caching;
 using Orbit.Host.ClientTelemetry;
 using Orbit.Shared.Authorization;
@@ -25,7 +26,7 @@ if (args.Contains("healthcheck"))
     return await ContainerHealthCheck.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppFolder.ContentRoot(args) });
 var localDevelopment = LocalDevelopment.Applies(builder) ? await LocalDevelopment.PrepareAsync(builder) : null;
 
 builder.WebHost.ConfigureKestrel(kestrel =>

@@ -9,6 +9,7 @@ using Orbit.Modules.Identity.Features.BootstrapAdmin;
 using Orbit.Modules.Identity.Features.SignIn;
 using Orbit.Modules.Identity.Passwords;
 using Orbit.Modules.Identity.Users;
+using Orbit.Shared.Caching;
 using Orbit.Shared.Http;
 using Orbit.Shared.Modules;
 
@@ -42,6 +43,8 @@ internal sealed class IdentityModule : IModule
         services.AddScoped<TokenPairIssuer>();
         services.AddScoped<IUserDirectory, UserDirectory.UserDirectory>();
         services.AddScoped<ICredentialValidity, CredentialValidity>();
+        services.AddSingleton<UserStateCache>();
+        services.AddSingleton<ICacheEvictionTarget>(sp => sp.GetRequiredService<UserStateCache>());
         services.AddIdentityAuthentication();
         services.AddHostedService<BootstrapAdminService>();
     }

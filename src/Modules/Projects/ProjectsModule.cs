@@ -6,6 +6,7 @@ using Orbit.Modules.Projects.Access;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Projects.Features.ListProjects;
 using Orbit.Modules.Projects.Members;
+using Orbit.Shared.Caching;
 using Orbit.Shared.Authorization;
 using Orbit.Shared.Http;
 using Orbit.Shared.Modules;
@@ -27,6 +28,8 @@ internal sealed class ProjectsModule : IModule
         // Other modules (Tasks) ask IProjectMembership too. Scoped: a cache miss reads on the request's connection.
         services.AddScoped<IProjectMembership, CachedProjectMembership>();
         services.AddScoped<MembershipCache>();
+        services.AddSingleton<MembershipEntries>();
+        services.AddSingleton<ICacheEvictionTarget>(sp => sp.GetRequiredService<MembershipEntries>());
         services.AddScoped<MembershipChanges>();
         services.AddScoped<IProjectMembers, ProjectMembers>();
 

@@ -22,6 +22,7 @@ internal sealed class TasksModule : IModule
     {
         services.AddValidatorsFromAssemblyContaining<TasksModule>(includeInternalTypes: true);
         services.AddScoped<TaskLinks>();
+        services.AddScoped<AuthorizedRows>();
 
         // Open generics constrained to the request interfaces: the container applies each only to the messages that
         // implement its interface, and the AuthorizationBehavior runs whatever applies.

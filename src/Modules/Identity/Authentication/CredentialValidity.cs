@@ -11,7 +11,7 @@ namespace Orbit.Modules.Identity.Authentication;
 /// Answers <see cref="ICredentialValidity"/> with the same rules authentication applies to a new request: the user
 /// state rule (<see cref="UserState.Admit"/>) for access tokens, revocation and expiry for personal access tokens.
 /// </summary>
-internal sealed class CredentialValidity(IDbSession session, TimeProvider clock) : ICredentialValidity
+internal sealed class CredentialValidity(IDbSession session, UserStateCache users, TimeProvider clock) : ICredentialValidity
 {
     // The primary key.
     private const string TokenSql = """
@@ -32,8 +32,8 @@ internal sealed class CredentialValidity(IDbSession session, TimeProvider clock)
             return SessionEnd.UserDisabled;
         }
 
-        var connection = await session.OpenAsync(cancellationToken);
-        var state = await UserState.ReadAsync(connection, userId, cancellationToken);
+        // The cached state: an open stream's re-check costs no SQL unless the user's state changed.
+        var state = await users.FindAsync(userId, session, cancellationToken);
         if (state is null)
         {
             return SessionEnd.UserDisabled;
@@ -52,6 +52,7 @@ internal sealed class CredentialValidity(IDbSession session, TimeProvider clock)
                 return SessionEnd.TokenRevoked;
             }
 
+            var connection = await session.OpenAsync(cancellationToken);
             var token = await connection.QuerySingleOrDefaultAsync<StoredToken>(new CommandDefinition(
                 TokenSql, new { TokenId = tokenId, UserId = userId }, cancellationToken: cancellationToken));
             if (token is null || token.Revoked)

@@ -12,7 +12,7 @@ namespace Orbit.Modules.Identity.Authentication;
 /// <summary>
 /// Identity owns credentials, so it owns the authentication schemes: a JWT bearer for access tokens and a handler
 /// for personal access tokens, behind one policy scheme that picks by the token's prefix. Either way the user's
-/// current row is consulted on every request, so disabling a user or changing roles takes effect at once.
+/// current state (cached, evicted everywhere on change) is checked on every request, so disabling a user or changing roles takes effect at once.
 /// </summary>
 internal static class IdentityAuthentication
 {
@@ -61,8 +61,12 @@ internal static class IdentityAuthentication
                 {
                     OnTokenValidated = async context =>
                     {
-                        var session = context.HttpContext.RequestServices.GetRequiredService<IDbSession>();
-                        if (context.Principal is null || !await ActiveUser.RefreshAsync(context.Principal, session, context.HttpContext.RequestAborted))
+                        var services = context.HttpContext.RequestServices;
+                        if (context.Principal is null || !await ActiveUser.RefreshAsync(
+                                context.Principal,
+                                services.GetRequiredService<UserStateCache>(),
+                                services.GetRequiredService<IDbSession>(),
+                                context.HttpContext.RequestAborted))
                         {
                             context.Fail("The user is disabled or no longer exists, or the token was issued before the user's sessions were ended.");
                         }
@@ -74,20 +78,21 @@ internal static class IdentityAuthentication
 }
 
 /// <summary>
-/// Re-reads the user's state for every request authenticated by an access token: disabled users stop, tokens issued
-/// before the user's sessions were ended stop, role changes apply. The rule itself is <see cref="UserState.Admit"/>.
+/// Checks the user's current state for every request authenticated by an access token: disabled users stop, tokens
+/// issued before the user's sessions were ended stop, role changes apply. The state comes from
+/// <see cref="UserStateCache"/> (cached, evicted on every instance by every change); the rule is
+/// <see cref="UserState.Admit"/>.
 /// </summary>
 internal static class ActiveUser
 {
-    public static async Task<bool> RefreshAsync(ClaimsPrincipal principal, IDbSession session, CancellationToken cancellationToken)
+    public static async Task<bool> RefreshAsync(ClaimsPrincipal principal, UserStateCache users, IDbSession session, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(principal.FindFirstValue(OrbitClaims.UserId), out var userId) || IssuedAt(principal) is not { } issuedAt)
         {
             return false;
         }
 
-        var connection = await session.OpenAsync(cancellationToken);
-        var state = await UserState.ReadAsync(connection, userId, cancellationToken);
+        var state = await users.FindAsync(userId, session, cancellationToken);
         if (state is null || state.Admit(issuedAt) is not null)
         {
             return false;

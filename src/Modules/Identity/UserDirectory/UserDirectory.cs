@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.Caching.Hybrid;
+using Orbit.Modules.Identity.Authentication;
 using Orbit.Modules.Identity.Contracts;
 using Orbit.Modules.Identity.Users;
 using Orbit.Shared.Data;
@@ -9,11 +10,11 @@ namespace Orbit.Modules.Identity.UserDirectory;
 /// <summary>
 /// Answers <see cref="IUserDirectory"/> for other modules, so they never read the identity schema. Summaries are
 /// hot (every member list, every mention) and rarely change, so they are cached per user; disabling or enabling a
-/// user evicts theirs (<see cref="Evict"/>).
+/// user evicts theirs on every instance (tag <see cref="UserStateCache.TagOf"/>).
 /// </summary>
 internal sealed class UserDirectory(IDbSession session, HybridCache cache) : IUserDirectory
 {
-    // Display names and emails never change (no endpoint edits them) and the disabled flag here is informational (authentication re-reads the row), so a
+    // Display names and emails never change (no endpoint edits them) and the disabled flag here is informational (authentication checks the user state), so a
     // minute of staleness on other instances is harmless.
     private static readonly HybridCacheEntryOptions Lifetime = new() { Expiration = TimeSpan.FromMinutes(1), LocalCacheExpiration = TimeSpan.FromSeconds(30) };
 
@@ -41,9 +42,8 @@ internal sealed class UserDirectory(IDbSession session, HybridCache cache) : IUs
         limit @Limit
         """;
 
-    public static string TagOf(Guid userId) => $"user:{userId}";
-
-    public static ValueTask Evict(HybridCache cache, Guid userId) => cache.RemoveByTagAsync(TagOf(userId));
+    // The user state's tag: one eviction (broadcast to every instance) clears both.
+    public static string TagOf(Guid userId) => UserStateCache.TagOf(userId);
 
     public async Task<UserSummary?> FindAsync(Guid userId, CancellationToken cancellationToken = default)
     {

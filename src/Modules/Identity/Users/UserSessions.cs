@@ -1,12 +1,15 @@
 using Dapper;
 using Npgsql;
+using Orbit.Modules.Identity.Authentication;
+using Orbit.Shared.Caching;
 
 namespace Orbit.Modules.Identity.Users;
 
 /// <summary>
 /// Ending a user's sessions, as password change, sign out everywhere and an admin-forced reset do: every refresh
 /// token family is revoked and sessions_valid_after is set, so access tokens issued in an earlier second are refused
-/// on their next request (and open event streams end within seconds). Personal access tokens are not sessions: they
+/// on their next request on every instance (the user's cached state is evicted everywhere on commit), and open event
+/// streams end within seconds. Personal access tokens are not sessions: they
 /// are revoked only when asked (<paramref name="revokePersonalAccessTokens"/>).
 /// </summary>
 internal static class UserSessions
@@ -21,8 +24,10 @@ internal static class UserSessions
         update identity.personal_access_tokens set revoked_at = @Now where user_id = @UserId and revoked_at is null
         """;
 
-    public static async Task EndAllAsync(NpgsqlConnection connection, Guid userId, DateTime now, bool revokePersonalAccessTokens, CancellationToken cancellationToken)
+    public static async Task EndAllAsync(
+        NpgsqlConnection connection, ICacheEvictions evictions, Guid userId, DateTime now, bool revokePersonalAccessTokens, CancellationToken cancellationToken)
     {
+        await UserStateCache.EvictAsync(evictions, userId);
         await connection.ExecuteAsync(new CommandDefinition(EndSql, new { UserId = userId, Now = now }, cancellationToken: cancellationToken));
         if (revokePersonalAccessTokens)
         {

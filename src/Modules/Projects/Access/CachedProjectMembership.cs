@@ -1,6 +1,4 @@
-using System.ComponentModel;
 using Dapper;
-using Microsoft.Extensions.Caching.Hybrid;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Projects.Resources;
 using Orbit.Shared.Data;
@@ -8,11 +6,12 @@ using Orbit.Shared.Data;
 namespace Orbit.Modules.Projects.Access;
 
 /// <summary>
-/// Answers <see cref="IProjectMembership"/> for this module's authorizer and for other modules, through HybridCache.
-/// A miss reads on the request's own connection rather than a second one: a request already holds a connection
-/// when it asks (authentication opened it), and needing two at once is how a busy pool starves itself.
+/// Answers <see cref="IProjectMembership"/> for this module's authorizer and for other modules, from an in-process
+/// cache that every instance evicts together (<see cref="MembershipEntries"/>). A miss reads on the request's own
+/// connection rather than a second one: a request already holds a connection when it asks (authentication opened
+/// it), and needing two at once is how a busy pool starves itself.
 /// </summary>
-internal sealed class CachedProjectMembership(HybridCache cache, IDbSession session) : IProjectMembership
+internal sealed class CachedProjectMembership(MembershipEntries entries, IDbSession session) : IProjectMembership
 {
     // One primary-key lookup on projects and one on members (project_id, user_id).
     private const string Sql = """
@@ -22,31 +21,16 @@ internal sealed class CachedProjectMembership(HybridCache cache, IDbSession sess
         where p.id = @ProjectId
         """;
 
-    public async Task<ProjectMembership?> FindAsync(Guid projectId, Guid userId, CancellationToken cancellationToken = default)
-    {
-        var entry = await cache.GetOrCreateAsync(
-            MembershipCache.KeyOf(projectId, userId),
-            (ProjectId: projectId, UserId: userId, Session: session),
-            static async (state, token) => new Entry(await LoadAsync(state.Session, state.ProjectId, state.UserId, token)),
-            tags: [MembershipCache.TagOf(projectId)],
-            cancellationToken: cancellationToken);
-        return entry.Membership;
-    }
+    public async Task<ProjectMembership?> FindAsync(Guid projectId, Guid userId, CancellationToken cancellationToken = default) =>
+        await entries.Cache.GetOrLoadAsync((projectId, userId), session, LoadAsync, cancellationToken);
 
-    private static async Task<ProjectMembership?> LoadAsync(IDbSession session, Guid projectId, Guid userId, CancellationToken cancellationToken)
+    private static async Task<ProjectMembership?> LoadAsync((Guid ProjectId, Guid UserId) key, IDbSession session, CancellationToken cancellationToken)
     {
         var connection = await session.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            Sql, new { ProjectId = projectId, UserId = userId }, cancellationToken: cancellationToken));
+            Sql, new { key.ProjectId, key.UserId }, cancellationToken: cancellationToken));
         return row is null ? null : new ProjectMembership(row.ProjectId, row.ProjectKey, row.IsArchived, ProjectRoles.Parse(row.Role));
     }
-
-    /// <summary>
-    /// Wraps the answer so that "no such project" (null) is cached too. Immutable and sealed, so HybridCache keeps
-    /// the instance in memory instead of serializing it on every hit.
-    /// </summary>
-    [ImmutableObject(true)]
-    internal sealed record Entry(ProjectMembership? Membership);
 
     private sealed record Row(Guid ProjectId, string ProjectKey, bool IsArchived, string? Role);
 }

@@ -1,5 +1,6 @@
 using Dapper;
 using Orbit.Modules.Projects.Contracts;
+using Orbit.Modules.Tasks.Comments;
 using Orbit.Modules.Tasks.Tasks;
 using Orbit.Shared.Authorization;
 using Orbit.Shared.Data;
@@ -49,11 +50,13 @@ internal sealed class ProjectTasksAuthorizer<TMessage>(IProjectMembership member
         TaskAccess.CheckAsync(memberships, message.ProjectId, user.Id, message.RequiredRole, message.Changes, TaskAccess.ProjectNotFound, cancellationToken);
 }
 
-internal sealed class TaskAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user, IDbSession session) : IRequestAuthorizer<TMessage>
+internal sealed class TaskAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user, IDbSession session, AuthorizedRows authorized)
+    : IRequestAuthorizer<TMessage>
     where TMessage : ITaskRequest
 {
-    // Deleted tasks are found too: restoring one and reading the trash need their project.
-    private const string Sql = $"select t.project_id from tasks.tasks t where {TaskReference.Where}";
+    // The whole row, not just its project: a read handler then answers from it (AuthorizedRows), so reading a task
+    // costs this one statement. Deleted tasks are found too: restoring one and reading the trash need their project.
+    private const string Sql = $"select {TaskRow.Columns} from tasks.tasks t where {TaskReference.Where}";
 
     public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken)
     {
@@ -63,18 +66,29 @@ internal sealed class TaskAuthorizer<TMessage>(IProjectMembership memberships, I
         }
 
         var connection = await session.OpenAsync(cancellationToken);
-        var projectId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(Sql, reference.Parameters, cancellationToken: cancellationToken));
-        return projectId is null
-            ? TaskAccess.TaskNotFound
-            : await TaskAccess.CheckAsync(memberships, projectId.Value, user.Id, message.RequiredRole, message.Changes, TaskAccess.TaskNotFound, cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(Sql, reference.Parameters, cancellationToken: cancellationToken));
+        if (row is null)
+        {
+            return TaskAccess.TaskNotFound;
+        }
+
+        var denied = await TaskAccess.CheckAsync(memberships, row.ProjectId, user.Id, message.RequiredRole, message.Changes, TaskAccess.TaskNotFound, cancellationToken);
+        if (denied is null)
+        {
+            authorized.Task = (message.TaskRef, row);
+        }
+
+        return denied;
     }
 }
 
-internal sealed class CommentAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user, IDbSession session) : IRequestAuthorizer<TMessage>
+internal sealed class CommentAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user, IDbSession session, AuthorizedRows authorized)
+    : IRequestAuthorizer<TMessage>
     where TMessage : ICommentRequest
 {
-    private const string Sql = """
-        select t.project_id as ProjectId, c.author_id as AuthorId
+    // The comment with its task's project; a read handler answers from it (AuthorizedRows).
+    private const string Sql = $"""
+        select t.project_id as ProjectId, {CommentResponse.Columns}
         from tasks.comments c
         join tasks.tasks t on t.id = c.task_id
         where c.id = @CommentId and c.deleted_at is null and t.deleted_at is null
@@ -83,7 +97,7 @@ internal sealed class CommentAuthorizer<TMessage>(IProjectMembership memberships
     public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken)
     {
         var connection = await session.OpenAsync(cancellationToken);
-        var comment = await connection.QuerySingleOrDefaultAsync<CommentOwner>(
+        var comment = await connection.QuerySingleOrDefaultAsync<CommentRow>(
             new CommandDefinition(Sql, new { message.CommentId }, cancellationToken: cancellationToken));
         if (comment is null)
         {
@@ -99,8 +113,47 @@ internal sealed class CommentAuthorizer<TMessage>(IProjectMembership memberships
         }
 
         var required = isAuthor ? message.AuthorRole : message.OthersRole!.Value;
-        return await TaskAccess.CheckAsync(memberships, comment.ProjectId, user.Id, required, message.Changes, TaskAccess.CommentNotFound, cancellationToken);
+        var denied = await TaskAccess.CheckAsync(memberships, comment.ProjectId, user.Id, required, message.Changes, TaskAccess.CommentNotFound, cancellationToken);
+        if (denied is null)
+        {
+            authorized.Comment = new CommentResponse(comment.Id, comment.TaskId, comment.AuthorId, comment.Body, comment.CreatedAt, comment.UpdatedAt, comment.Version);
+        }
+
+        return denied;
     }
 
-    private sealed record CommentOwner(Guid ProjectId, Guid AuthorId);
+    private sealed class CommentRow
+    {
+        public Guid ProjectId { get; init; }
+
+        public Guid Id { get; init; }
+
+        public Guid TaskId { get; init; }
+
+        public Guid AuthorId { get; init; }
+
+        public string Body { get; init; } = "";
+
+        public DateTime CreatedAt { get; init; }
+
+        public DateTime UpdatedAt { get; init; }
+
+        public int Version { get; init; }
+    }
+}
+
+/// <summary>
+/// The rows the request's authorizer read and allowed, kept for the request (scoped) so that a read handler answers
+/// from them instead of reading them again: one statement per authorised read by id or key. Commands read their rows
+/// again in their transaction, under a lock.
+/// </summary>
+internal sealed class AuthorizedRows
+{
+    /// <summary>The task, as named in the request (id or key), deleted or not.</summary>
+    public (string TaskRef, TaskRow Row)? Task { get; set; }
+
+    /// <summary>The comment (neither it nor its task deleted).</summary>
+    public CommentResponse? Comment { get; set; }
+
+    public TaskRow? TaskNamed(string taskRef) => Task is { } task && string.Equals(task.TaskRef, taskRef, StringComparison.Ordinal) ? task.Row : null;
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orbit.Modules.Identity.Authentication;
 using Orbit.Modules.Identity.Contracts;
+using Orbit.Shared.Caching;
 using Orbit.Shared.Events;
 using Orbit.Modules.Identity.Passwords;
 
@@ -65,6 +66,13 @@ internal sealed class BootstrapAdminService(
         if (admin.Inserted)
         {
             await Outbox.EnqueueAsync(connection, IdentityModule.SchemaName, new UserRegistered(Guid.CreateVersion7(now), now, admin.Id, email, bootstrap.AdminDisplayName), cancellationToken);
+        }
+
+        else
+        {
+            // An existing user became admin: instances that cached their state must forget it (delivered on commit).
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"select pg_notify('{CacheEvictionHub.Channel}', @Tag)", new { Tag = UserStateCache.TagOf(admin.Id) }, transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Identity.Authentication;
 using Orbit.Modules.Identity.Passwords;
 using Orbit.Modules.Identity.Users;
+using Orbit.Shared.Caching;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Identity;
@@ -36,7 +37,7 @@ internal sealed class ChangePasswordValidator : AbstractValidator<ChangePassword
     }
 }
 
-internal sealed class ChangePasswordHandler(IDbSession session, TokenPairIssuer tokens, TimeProvider clock)
+internal sealed class ChangePasswordHandler(IDbSession session, ICacheEvictions evictions, TokenPairIssuer tokens, TimeProvider clock)
     : ICommandHandler<ChangePasswordCommand, Result<TokenResponse>>
 {
     // Row lock: two changes at once apply one after the other, each checking the current password it knows.
@@ -71,7 +72,7 @@ internal sealed class ChangePasswordHandler(IDbSession session, TokenPairIssuer 
             PasswordHash = PasswordHasher.HashPassword(command.NewPassword),
             Now = now,
         }, cancellationToken: cancellationToken));
-        await UserSessions.EndAllAsync(connection, command.UserId, now, command.RevokePersonalAccessTokens, cancellationToken);
+        await UserSessions.EndAllAsync(connection, evictions, command.UserId, now, command.RevokePersonalAccessTokens, cancellationToken);
 
         // Every other session ends; this one goes on with a new sign-in (a new refresh token family, an access token
         // issued this second, which sessions_valid_after admits).

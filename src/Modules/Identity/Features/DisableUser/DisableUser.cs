@@ -1,10 +1,11 @@
 using Dapper;
-using Microsoft.Extensions.Caching.Hybrid;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Orbit.Modules.Identity.Authentication;
 using Orbit.Modules.Identity.Users;
+using Orbit.Shared.Caching;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Identity;
@@ -13,13 +14,13 @@ using Orbit.Shared.Results;
 namespace Orbit.Modules.Identity.Features.DisableUser;
 
 /// <summary>
-/// Disabling takes effect at once: authentication re-reads the user's row on every request. It also ends everything
+/// Disabling takes effect at once: the user's cached state is evicted on every instance when this commits. It also ends everything
 /// the user held, for good: refresh tokens and personal access tokens are revoked and sessions_valid_after ends every
 /// access token issued so far, so re-enabling the user brings none of them back (they sign in afresh).
 /// </summary>
 internal sealed record DisableUserCommand(Guid ActorId, Guid UserId) : ICommand<Result<AdminUserResponse>>;
 
-internal sealed class DisableUserHandler(IDbSession session, IUnitOfWork unitOfWork, HybridCache cache, TimeProvider clock) : ICommandHandler<DisableUserCommand, Result<AdminUserResponse>>
+internal sealed class DisableUserHandler(IDbSession session, ICacheEvictions evictions, TimeProvider clock) : ICommandHandler<DisableUserCommand, Result<AdminUserResponse>>
 {
     private const string DisableSql = $"""
         update identity.users
@@ -56,14 +57,14 @@ internal sealed class DisableUserHandler(IDbSession session, IUnitOfWork unitOfW
         }
 
         await connection.ExecuteAsync(new CommandDefinition(RevokeTokensSql, new { command.UserId, Now = now }, cancellationToken: cancellationToken));
-        await unitOfWork.AfterCommitAsync(() => UserDirectory.UserDirectory.Evict(cache, command.UserId).AsTask());
+        await UserStateCache.EvictAsync(evictions, command.UserId);
         return user;
     }
 }
 
 internal sealed record EnableUserCommand(Guid UserId) : ICommand<Result<AdminUserResponse>>;
 
-internal sealed class EnableUserHandler(IDbSession session, IUnitOfWork unitOfWork, HybridCache cache, TimeProvider clock) : ICommandHandler<EnableUserCommand, Result<AdminUserResponse>>
+internal sealed class EnableUserHandler(IDbSession session, ICacheEvictions evictions, TimeProvider clock) : ICommandHandler<EnableUserCommand, Result<AdminUserResponse>>
 {
     private const string Sql = $"""
         update identity.users
@@ -83,7 +84,7 @@ internal sealed class EnableUserHandler(IDbSession session, IUnitOfWork unitOfWo
             return AdminUsers.NotFound;
         }
 
-        await unitOfWork.AfterCommitAsync(() => UserDirectory.UserDirectory.Evict(cache, command.UserId).AsTask());
+        await UserStateCache.EvictAsync(evictions, command.UserId);
         return user;
     }
 }

@@ -4,9 +4,11 @@ using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Orbit.Modules.Identity.Authentication;
 using Orbit.Modules.Identity.Features.SignIn;
 using Orbit.Modules.Identity.Passwords;
 using Orbit.Modules.Identity.Users;
+using Orbit.Shared.Caching;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Results;
@@ -28,7 +30,7 @@ internal sealed class CompletePasswordResetValidator : AbstractValidator<Complet
     }
 }
 
-internal sealed class CompletePasswordResetHandler(IDbSession session, PasswordHasher hasher, TimeProvider clock)
+internal sealed class CompletePasswordResetHandler(IDbSession session, ICacheEvictions evictions, PasswordHasher hasher, TimeProvider clock)
     : ICommandHandler<CompletePasswordResetCommand, Result<Unit>>
 {
     // Served by users_email_unique; the row lock makes two completions with one temporary password take turns, so
@@ -74,6 +76,7 @@ internal sealed class CompletePasswordResetHandler(IDbSession session, PasswordH
             PasswordHash = PasswordHasher.HashPassword(command.NewPassword),
             Now = clock.GetUtcNow().UtcDateTime,
         }, cancellationToken: cancellationToken));
+        await UserStateCache.EvictAsync(evictions, user.Id);
         return Unit.Value;
     }
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Identity.Passwords;
 using Orbit.Modules.Identity.Users;
+using Orbit.Shared.Caching;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Identity;
@@ -26,7 +27,7 @@ internal sealed record ForcePasswordResetCommand(Guid ActorId, Guid UserId) : IC
 /// <param name="TemporaryPassword">Shown only in this response. It cannot sign in; it can only set a new password.</param>
 internal sealed record PasswordResetResponse(string TemporaryPassword);
 
-internal sealed class ForcePasswordResetHandler(IDbSession session, TimeProvider clock) : ICommandHandler<ForcePasswordResetCommand, Result<PasswordResetResponse>>
+internal sealed class ForcePasswordResetHandler(IDbSession session, ICacheEvictions evictions, TimeProvider clock) : ICommandHandler<ForcePasswordResetCommand, Result<PasswordResetResponse>>
 {
     private const string ResetSql = """
         update identity.users
@@ -59,7 +60,7 @@ internal sealed class ForcePasswordResetHandler(IDbSession session, TimeProvider
             return AdminUsers.NotFound;
         }
 
-        await UserSessions.EndAllAsync(connection, command.UserId, now, revokePersonalAccessTokens: true, cancellationToken);
+        await UserSessions.EndAllAsync(connection, evictions, command.UserId, now, revokePersonalAccessTokens: true, cancellationToken);
         return new PasswordResetResponse(temporary);
     }
 }

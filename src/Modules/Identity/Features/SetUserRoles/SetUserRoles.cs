@@ -5,7 +5,9 @@ using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Orbit.Modules.Identity.Authentication;
 using Orbit.Modules.Identity.Users;
+using Orbit.Shared.Caching;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Results;
@@ -28,7 +30,7 @@ internal sealed class SetUserRolesValidator : AbstractValidator<SetUserRolesComm
     }
 }
 
-internal sealed class SetUserRolesHandler(IDbSession session, TimeProvider clock) : ICommandHandler<SetUserRolesCommand, Result<AdminUserResponse>>
+internal sealed class SetUserRolesHandler(IDbSession session, ICacheEvictions evictions, TimeProvider clock) : ICommandHandler<SetUserRolesCommand, Result<AdminUserResponse>>
 {
     private const string UpdateSql = $"""
         update identity.users
@@ -48,7 +50,14 @@ internal sealed class SetUserRolesHandler(IDbSession session, TimeProvider clock
 
         var user = await connection.QuerySingleOrDefaultAsync<AdminUserResponse>(new CommandDefinition(
             UpdateSql, new { command.UserId, Roles = roles, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
-        return user is null ? AdminUsers.NotFound : user;
+        if (user is null)
+        {
+            return AdminUsers.NotFound;
+        }
+
+        // Authentication reads roles from the cached user state: every instance forgets it when this commits.
+        await UserStateCache.EvictAsync(evictions, command.UserId);
+        return user;
     }
 }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Identity.Authentication;
 using Orbit.Modules.Identity.Users;
+using Orbit.Shared.Caching;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Identity;
@@ -15,12 +16,12 @@ namespace Orbit.Modules.Identity.Features.SignOutEverywhere;
 /// <summary>Ends every session of the caller, this one included; personal access tokens stay (revoke them one by one).</summary>
 internal sealed record SignOutEverywhereCommand(Guid UserId) : ICommand<Result<Unit>>;
 
-internal sealed class SignOutEverywhereHandler(IDbSession session, TimeProvider clock) : ICommandHandler<SignOutEverywhereCommand, Result<Unit>>
+internal sealed class SignOutEverywhereHandler(IDbSession session, ICacheEvictions evictions, TimeProvider clock) : ICommandHandler<SignOutEverywhereCommand, Result<Unit>>
 {
     public async ValueTask<Result<Unit>> Handle(SignOutEverywhereCommand command, CancellationToken cancellationToken)
     {
         var connection = await session.OpenAsync(cancellationToken);
-        await UserSessions.EndAllAsync(connection, command.UserId, clock.GetUtcNow().UtcDateTime, revokePersonalAccessTokens: false, cancellationToken);
+        await UserSessions.EndAllAsync(connection, evictions, command.UserId, clock.GetUtcNow().UtcDateTime, revokePersonalAccessTokens: false, cancellationToken);
         return Unit.Value;
     }
 }

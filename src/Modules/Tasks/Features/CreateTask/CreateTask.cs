@@ -55,21 +55,20 @@ internal sealed class CreateTaskValidator : AbstractValidator<CreateTaskCommand>
 internal sealed class CreateTaskHandler(IDbSession session, Outbox outbox, IProjectMembership memberships, TaskLinks links, TimeProvider clock)
     : ICommandHandler<CreateTaskCommand, Result<TaskResponse>>
 {
-    private const string EnsureCounterSql = """
-        insert into tasks.project_counters (project_id, project_key) values (@ProjectId, @ProjectKey)
-        on conflict (project_id) do nothing
-        """;
-
-    // The row lock taken here queues concurrent creates in one project; the number is only used if we commit.
-    private const string NextNumberSql = """
-        update tasks.project_counters set last_number = last_number + 1 where project_id = @ProjectId returning last_number
-        """;
-
+    // One statement takes the next number and inserts the task: the counter row (created with the project's first
+    // task) is locked by the upsert and stays locked until commit, queueing concurrent creates in one project so that
+    // numbers are gap-free; doing it in one round trip keeps that queue short.
     private const string InsertSql = $"""
+        with counter as (
+            insert into tasks.project_counters as c (project_id, project_key, last_number) values (@ProjectId, @ProjectKey, 1)
+            on conflict (project_id) do update set last_number = c.last_number + 1
+            returning c.last_number
+        )
         insert into tasks.tasks as t (id, project_id, number, key, title, description, status, priority, assignee_id, labels,
                                  due_date, parent_id, created_by, created_at, updated_by, updated_at, completed_at)
-        values (@Id, @ProjectId, @Number, @Key, @Title, @Description, @Status, @Priority, @AssigneeId, @Labels,
-                cast(@DueDate as date), @ParentId, @ActorId, @Now, @ActorId, @Now, @CompletedAt)
+        select @Id, @ProjectId, counter.last_number, @ProjectKey || '-' || counter.last_number, @Title, @Description, @Status,
+               @Priority, @AssigneeId, @Labels, cast(@DueDate as date), @ParentId, @ActorId, @Now, @ActorId, @Now, @CompletedAt
+        from counter
         returning {TaskRow.Columns}
         """;
 
@@ -89,8 +88,6 @@ internal sealed class CreateTaskHandler(IDbSession session, Outbox outbox, IProj
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        await connection.ExecuteAsync(new CommandDefinition(EnsureCounterSql, new { command.ProjectId, project.ProjectKey }, cancellationToken: cancellationToken));
-        var number = await connection.ExecuteScalarAsync<int>(new CommandDefinition(NextNumberSql, new { command.ProjectId }, cancellationToken: cancellationToken));
 
         var status = request.Status is null ? WorkStatus.Todo : TaskValues.ParseStatus(request.Status);
         var priority = request.Priority is null ? WorkPriority.None : TaskValues.ParsePriority(request.Priority);
@@ -99,8 +96,7 @@ internal sealed class CreateTaskHandler(IDbSession session, Outbox outbox, IProj
         {
             Id = Guid.CreateVersion7(now),
             command.ProjectId,
-            Number = number,
-            Key = $"{project.ProjectKey}-{number.ToString(CultureInfo.InvariantCulture)}",
+            project.ProjectKey,
             Title = request.Title!.Trim(),
             request.Description,
             Status = TaskValues.NameOf(status),

@@ -22,7 +22,7 @@ internal sealed record GetCommentQuery(Guid CommentId) : IQuery<Result<CommentRe
     public bool Changes => false;
 }
 
-internal sealed class GetCommentHandler(IDbSession session) : IQueryHandler<GetCommentQuery, Result<CommentResponse>>
+internal sealed class GetCommentHandler(IDbSession session, AuthorizedRows authorized) : IQueryHandler<GetCommentQuery, Result<CommentResponse>>
 {
     // Primary keys of comments and tasks. Deleted comments, and comments of deleted tasks, are gone for readers, as in
     // the comment list.
@@ -35,6 +35,12 @@ internal sealed class GetCommentHandler(IDbSession session) : IQueryHandler<GetC
 
     public async ValueTask<Result<CommentResponse>> Handle(GetCommentQuery query, CancellationToken cancellationToken)
     {
+        // The authorizer has just read it, with the same conditions: answer from that (one statement per read).
+        if (authorized.Comment is { } read && read.Id == query.CommentId)
+        {
+            return read;
+        }
+
         var connection = await session.OpenAsync(cancellationToken);
         var comment = await connection.QuerySingleOrDefaultAsync<CommentResponse>(new CommandDefinition(Sql, new { query.CommentId }, cancellationToken: cancellationToken));
         return comment is null ? TaskAccess.CommentNotFound : comment;

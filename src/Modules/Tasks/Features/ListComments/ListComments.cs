@@ -31,7 +31,7 @@ internal sealed class ListCommentsValidator : AbstractValidator<ListCommentsQuer
     }
 }
 
-internal sealed class ListCommentsHandler(IDbSession session) : IQueryHandler<ListCommentsQuery, Result<Page<CommentResponse>>>
+internal sealed class ListCommentsHandler(IDbSession session, AuthorizedRows authorized) : IQueryHandler<ListCommentsQuery, Result<Page<CommentResponse>>>
 {
     private const string TaskSql = $"select t.id from tasks.tasks t where {TaskReference.Where} and t.deleted_at is null";
 
@@ -47,8 +47,11 @@ internal sealed class ListCommentsHandler(IDbSession session) : IQueryHandler<Li
     public async ValueTask<Result<Page<CommentResponse>>> Handle(ListCommentsQuery query, CancellationToken cancellationToken)
     {
         var connection = await session.OpenAsync(cancellationToken);
-        var taskId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-            TaskSql, TaskReference.Parse(query.TaskRef).Parameters, cancellationToken: cancellationToken));
+        // The authorizer has just read the task: use it rather than look it up again.
+        var taskId = authorized.TaskNamed(query.TaskRef) is { } read
+            ? read.DeletedAt is null ? read.Id : (Guid?)null
+            : await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+                TaskSql, TaskReference.Parse(query.TaskRef).Parameters, cancellationToken: cancellationToken));
         if (taskId is null)
         {
             return TaskAccess.TaskNotFound;

@@ -64,31 +64,47 @@ internal sealed class ListTasksValidator : AbstractValidator<ListTasksQuery>
 }
 
 /// <summary>
-/// Each sort: its ORDER BY, the keyset predicate that continues after the cursor, and the sort value to put in the
-/// next cursor. Every one ends in id so the order is total, and each is served by the index named beside it
-/// (db/migrations/tasks/0001), so a page deep in the list costs what the first one does.
+/// Each sort: its ORDER BY, the keyset predicate that continues after the cursor, the sort value to put in the next
+/// cursor, and where the first page starts (a value and id before every row in the sort's order). Every one ends in id
+/// so the order is total, and each is served by the index named beside it (db/migrations/tasks/0001), so a page deep
+/// in the list costs what the first one does.
+/// Every page, the first included (from a position before the first row), has a row comparison led by project_id:
+/// an index condition only the per-project index can take, so the planner always picks it. Without it the first page of a big
+/// project was planned as a walk of tasks_pkey in id order filtering on project_id, which reads every other
+/// project's rows that sort first (2-4x slower than a page 10,000 rows deep, in the shared benchmark).
 /// </summary>
 internal static class TaskSorts
 {
     private const string UpdatedText = """to_char(t.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""";
 
-    public static readonly IReadOnlyDictionary<string, (string OrderBy, string After, string Value)> All =
-        new Dictionary<string, (string, string, string)>(StringComparer.Ordinal)
+    private static readonly Guid FirstId = Guid.Empty;
+    private static readonly Guid LastId = Guid.Parse("ffffffff-ffff-ffff-ffff-ffffffffffff");
+
+    public static readonly IReadOnlyDictionary<string, TaskSort> All =
+        new Dictionary<string, TaskSort>(StringComparer.Ordinal)
         {
             // tasks_by_created (tasks_trash for deleted=true); ids are UUIDv7, so id order is creation order.
-            ["created"] = ("t.id", "t.id > @AfterId", "null"),
-            ["-created"] = ("t.id desc", "t.id < @AfterId", "null"),
+            ["created"] = new("t.id", "(t.project_id, t.id) > (@ProjectId, @AfterId)", "t.id > @AfterId", "null", null, FirstId),
+            ["-created"] = new("t.id desc", "(t.project_id, t.id) < (@ProjectId, @AfterId)", "t.id < @AfterId", "null", null, LastId),
             // tasks_by_updated
-            ["updated"] = ("t.updated_at, t.id", "(t.updated_at, t.id) > (cast(@AfterValue as timestamptz), @AfterId)", UpdatedText),
-            ["-updated"] = ("t.updated_at desc, t.id desc", "(t.updated_at, t.id) < (cast(@AfterValue as timestamptz), @AfterId)", UpdatedText),
+            ["updated"] = new("t.updated_at, t.id", "(t.project_id, t.updated_at, t.id) > (@ProjectId, cast(@AfterValue as timestamptz), @AfterId)",
+                "(t.updated_at, t.id) > (cast(@AfterValue as timestamptz), @AfterId)", UpdatedText, "-infinity", FirstId),
+            ["-updated"] = new("t.updated_at desc, t.id desc", "(t.project_id, t.updated_at, t.id) < (@ProjectId, cast(@AfterValue as timestamptz), @AfterId)",
+                "(t.updated_at, t.id) < (cast(@AfterValue as timestamptz), @AfterId)", UpdatedText, "infinity", LastId),
             // tasks_by_priority: none (0) up to urgent (4)
-            ["priority"] = ("t.priority, t.id", "(t.priority, t.id) > (cast(@AfterValue as smallint), @AfterId)", "t.priority::text"),
-            ["-priority"] = ("t.priority desc, t.id desc", "(t.priority, t.id) < (cast(@AfterValue as smallint), @AfterId)", "t.priority::text"),
+            ["priority"] = new("t.priority, t.id", "(t.project_id, t.priority, t.id) > (@ProjectId, cast(@AfterValue as smallint), @AfterId)",
+                "(t.priority, t.id) > (cast(@AfterValue as smallint), @AfterId)", "t.priority::text", "-32768", FirstId),
+            ["-priority"] = new("t.priority desc, t.id desc", "(t.project_id, t.priority, t.id) < (@ProjectId, cast(@AfterValue as smallint), @AfterId)",
+                "(t.priority, t.id) < (cast(@AfterValue as smallint), @AfterId)", "t.priority::text", "32767", LastId),
             // tasks_by_due_asc / tasks_by_due_desc: tasks without a due date come last either way.
-            ["due"] = ("coalesce(t.due_date, 'infinity'::date), t.id",
-                "(coalesce(t.due_date, 'infinity'::date), t.id) > (cast(@AfterValue as date), @AfterId)", "coalesce(t.due_date, 'infinity'::date)::text"),
-            ["-due"] = ("coalesce(t.due_date, '-infinity'::date) desc, t.id desc",
-                "(coalesce(t.due_date, '-infinity'::date), t.id) < (cast(@AfterValue as date), @AfterId)", "coalesce(t.due_date, '-infinity'::date)::text"),
+            ["due"] = new("coalesce(t.due_date, 'infinity'::date), t.id",
+                "(t.project_id, coalesce(t.due_date, 'infinity'::date), t.id) > (@ProjectId, cast(@AfterValue as date), @AfterId)",
+                "(coalesce(t.due_date, 'infinity'::date), t.id) > (cast(@AfterValue as date), @AfterId)",
+                "coalesce(t.due_date, 'infinity'::date)::text", "-infinity", FirstId),
+            ["-due"] = new("coalesce(t.due_date, '-infinity'::date) desc, t.id desc",
+                "(t.project_id, coalesce(t.due_date, '-infinity'::date), t.id) < (@ProjectId, cast(@AfterValue as date), @AfterId)",
+                "(coalesce(t.due_date, '-infinity'::date), t.id) < (cast(@AfterValue as date), @AfterId)",
+                "coalesce(t.due_date, '-infinity'::date)::text", "infinity", LastId),
         };
 
     /// <summary>A cursor must come from this list with the same sort, and carry a value of the sort's type.</summary>
@@ -117,20 +133,26 @@ internal static class TaskSorts
     }
 }
 
+/// <summary>
+/// A sort: ORDER BY; where the page starts (led by project_id, on every page); the keyset predicate after a cursor
+/// (without project_id, so that the btree starts at the cursor: the row comparison led by project_id alone bounds
+/// only project_id, and a page 10,000 rows deep then walked all 10,000); the cursor's value; the first page's start.
+/// </summary>
+internal sealed record TaskSort(string OrderBy, string Start, string After, string Value, string? FirstValue, Guid FirstId);
+
 internal sealed class ListTasksHandler(IDbSession session) : IQueryHandler<ListTasksQuery, Result<Page<TaskResponse>>>
 {
-    private const string Filters = """
-        t.project_id = @ProjectId
-        and (@Statuses::text[] is null or t.status = any(@Statuses))
-        and (@Priorities::smallint[] is null or t.priority = any(@Priorities))
-        and (@AssigneeId::uuid is null or t.assignee_id = @AssigneeId)
-        and (not @Unassigned or t.assignee_id is null)
-        and (@Label::text is null or tasks.lowered(t.labels) @> array[lower(@Label)])
-        and (@Q::text is null or t.search @@ websearch_to_tsquery('english', @Q))
-        and (@DueBefore::date is null or t.due_date < cast(@DueBefore as date))
-        and (@UpdatedSince::timestamptz is null or t.updated_at >= @UpdatedSince)
-        and (@ParentId::uuid is null or t.parent_id = @ParentId)
-        """;
+    // Only the filters given go into the WHERE clause: one statement text per combination, each planned for what it
+    // filters. ("@X is null or ..." for absent filters would leave a prepared statement's generic plan guessing.)
+    private const string StatusFilter = "and t.status = any(@Statuses)";
+    private const string PriorityFilter = "and t.priority = any(@Priorities)";
+    private const string AssigneeFilter = "and t.assignee_id = @AssigneeId";
+    private const string UnassignedFilter = "and t.assignee_id is null";
+    private const string LabelFilter = "and tasks.lowered(t.labels) @> array[lower(@Label)]";
+    private const string TextFilter = "and t.search @@ websearch_to_tsquery('english', @Q)";
+    private const string DueBeforeFilter = "and t.due_date < cast(@DueBefore as date)";
+    private const string UpdatedSinceFilter = "and t.updated_at >= @UpdatedSince";
+    private const string ParentFilter = "and t.parent_id = @ParentId";
 
     // With parentId (a task's subtasks) the rows come from tasks_children (parent_id, id) instead of a per-project
     // sort index: a parent has few children, so they are read whole and sorted, whatever the project's size.
@@ -138,22 +160,35 @@ internal sealed class ListTasksHandler(IDbSession session) : IQueryHandler<ListT
     {
         var sort = TaskSorts.All[query.Sort];
         TaskSorts.TryReadCursor(query.Cursor, query.Sort, out var cursor);
-        var sql = $"""
-            select {TaskRow.Columns}, {sort.Value} as SortValue
-            from tasks.tasks t
-            where {Filters}
-              and t.deleted_at is {(query.Deleted ? "not null" : "null")}
-              {(cursor is null ? "" : "and " + sort.After)}
-            order by {sort.OrderBy}
-            limit @Take
-            """;
-
         var assignee = query.AssigneeId switch
         {
             null or "none" => (Guid?)null,
             "me" => query.UserId,
             var id => Guid.Parse(id),
         };
+        var label = string.IsNullOrWhiteSpace(query.Label) ? null : query.Label.Trim();
+        var text = string.IsNullOrWhiteSpace(query.Q) ? null : query.Q;
+
+        var filters = new List<string>(4);
+        if (query.Status is not null) filters.Add(StatusFilter);
+        if (query.Priority is not null) filters.Add(PriorityFilter);
+        if (assignee is not null) filters.Add(AssigneeFilter);
+        if (query.AssigneeId == "none") filters.Add(UnassignedFilter);
+        if (label is not null) filters.Add(LabelFilter);
+        if (text is not null) filters.Add(TextFilter);
+        if (query.DueBefore is not null) filters.Add(DueBeforeFilter);
+        if (query.UpdatedSince is not null) filters.Add(UpdatedSinceFilter);
+        if (query.ParentId is not null) filters.Add(ParentFilter);
+
+        var sql = $"""
+            select {TaskRow.Columns}, {sort.Value} as SortValue
+            from tasks.tasks t
+            where t.project_id = @ProjectId and t.deleted_at is {(query.Deleted ? "not null" : "null")}
+              and {sort.Start} {(cursor is null ? "" : "and " + sort.After)}
+              {string.Join(" ", filters)}
+            order by {sort.OrderBy}
+            limit @Take
+            """;
         var connection = await session.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ListedTaskRow>(new CommandDefinition(sql, new
         {
@@ -161,14 +196,14 @@ internal sealed class ListTasksHandler(IDbSession session) : IQueryHandler<ListT
             Statuses = query.Status?.Split(',').Select(s => s.Trim()).ToArray(),
             Priorities = query.Priority?.Split(',').Select(p => (short)TaskValues.ParsePriority(p.Trim())).ToArray(),
             AssigneeId = assignee,
-            Unassigned = query.AssigneeId == "none",
-            Label = string.IsNullOrWhiteSpace(query.Label) ? null : query.Label.Trim(),
-            Q = string.IsNullOrWhiteSpace(query.Q) ? null : query.Q,
+            Label = label,
+            Q = text,
             DueBefore = query.DueBefore,
             query.UpdatedSince,
             query.ParentId,
-            AfterValue = cursor?.Value,
-            AfterId = cursor?.Id,
+            // The first page starts before the sort's first row: the same predicate, so the same index.
+            AfterValue = cursor is null ? sort.FirstValue : cursor.Value,
+            AfterId = cursor?.Id ?? sort.FirstId,
             Take = query.Limit + 1,
         }, cancellationToken: cancellationToken))).AsList();
 
