@@ -66,6 +66,7 @@ internal static class IdentityAuthentication
                         }
                     },
                 };
+                AuthenticationDuringOutage.Guard(bearer.Events);
             });
         return services;
     }
