@@ -253,8 +253,11 @@ public sealed class RelayTests
             throw new InvalidOperationException($"always-fails refuses {message.Type}");
     }
 
-    /// <summary>Records what it handles; refuses titles starting with "poison" and reads task.created strictly.</summary>
-    private sealed class RecordingSubscriber(IDbSession session) : IIntegrationEventSubscriber
+    /// <summary>
+    /// Records what it handles; refuses titles starting with "poison". A typed consumer: it gets task.created because it
+    /// has a handler for it, read strictly through the contract (v99 is refused before the handler runs).
+    /// </summary>
+    private sealed class RecordingSubscriber(IDbSession session) : IntegrationEventConsumer, IIntegrationEventHandler<Orbit.Modules.Tasks.Contracts.TaskCreated>
     {
         private static readonly HashSet<Guid> Forgiven = [];
 
@@ -268,15 +271,12 @@ public sealed class RelayTests
             }
         }
 
-        public string Consumer => "relay-test";
+        public override string Consumer => "relay-test";
 
-        public string Schema => "relaytest";
+        public override string Schema => "relaytest";
 
-        public bool Accepts(string eventType) => eventType == "task.created";
-
-        public async Task HandleAsync(IntegrationMessage message, CancellationToken cancellationToken)
+        public async Task HandleAsync(Orbit.Modules.Tasks.Contracts.TaskCreated created, IntegrationMessage message, CancellationToken cancellationToken)
         {
-            var created = message.Read<Orbit.Modules.Tasks.Contracts.TaskCreated>();
             bool forgiven;
             lock (Forgiven)
             {
@@ -290,5 +290,35 @@ public sealed class RelayTests
                 throw new InvalidOperationException($"refusing {created.Title}");
             }
         }
+    }
+}
+
+/// <summary>A typed consumer wants what it has handlers for, and nothing else.</summary>
+public sealed class IntegrationEventConsumerTests
+{
+    [Test]
+    public void A_typed_consumer_accepts_the_types_it_has_handlers_for_and_refuses_a_version_it_does_not_know()
+    {
+        var consumer = new CreatedOnly();
+        Assert.Multiple(() =>
+        {
+            Assert.That(consumer.Accepts(Orbit.Modules.Tasks.Contracts.TaskCreated.EventType), Is.True);
+            Assert.That(consumer.Accepts(Orbit.Modules.Tasks.Contracts.TaskUpdated.EventType), Is.False);
+            Assert.That(consumer.EventTypes, Is.EqualTo(new[] { Orbit.Modules.Tasks.Contracts.TaskCreated.EventType }));
+        });
+
+        using var payload = System.Text.Json.JsonDocument.Parse("{}");
+        var future = new IntegrationMessage(Guid.CreateVersion7(), "tasks", 1, "task.created", 99, Guid.Empty, DateTimeOffset.UtcNow, null, payload.RootElement.Clone());
+        Assert.ThrowsAsync<UnsupportedEventVersionException>(() => consumer.HandleAsync(future, CancellationToken.None));
+    }
+
+    private sealed class CreatedOnly : IntegrationEventConsumer, IIntegrationEventHandler<Orbit.Modules.Tasks.Contracts.TaskCreated>
+    {
+        public override string Consumer => "created-only";
+
+        public override string Schema => "nowhere";
+
+        public Task HandleAsync(Orbit.Modules.Tasks.Contracts.TaskCreated integrationEvent, IntegrationMessage message, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
     }
 }
