@@ -25,7 +25,7 @@ start_host() { # dir db port log -> pid
   ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=$2;Maximum Pool Size=100" \
   Jwt__SigningKey=bench-only-signing-key-0123456789-abcdefghijklmnop Bootstrap__AdminEmail=admin@bench.orbit Bootstrap__AdminPassword=bench-admin-password \
   RateLimiting__Api__PermitLimit=1000000 RateLimiting__Credentials__PermitLimit=100000 Webhooks__AllowPrivateNetworks=true \
-  Webhooks__SecretEncryptionKey=dGVzdHMtb25seS13ZWJob29rLXNlY3JldC1rZXktMzI= Logging__LogLevel__Default=Warning \
+  Webhooks__SecretEncryptionKey=dGVzdHMtb25seS13ZWJob29rLXNlY3JldC1rZXktMzI= Webhooks__SecretEncryptionKeys__bench=YmVuY2gtb25seS13ZWJob29rLWtleS0zMi1ieXRlcyE= Webhooks__ActiveSecretKeyId=bench Logging__LogLevel__Default=Warning \
     dotnet "$1/Orbit.Host.dll" --urls "http://127.0.0.1:$3" >"$4" 2>&1 & echo $!
 }
 wait_ready() { for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:$1/health/ready" >/dev/null 2>&1 && return 0; sleep 0.5; done; echo "host on $1 not ready" >&2; return 1; }
