@@ -8,16 +8,20 @@
 set -euo pipefail
 NEW=${1:?new publish dir}; OLD=${2:?old publish dir}; SECONDS_PER_RATE=${3:-15}; shift 3 || true
 RATES=${*:-50 100 200 400}
+TWO_HOST_RATES=${TWO_HOST_RATES:-200 400}
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=${WORK:-/tmp/relay-bench/run}
 PGPORT=${PGPORT:-55103}; PORT_A=${PORT_A:-5103}; PORT_B=${PORT_B:-15103}; RECEIVER_PORT=${RECEIVER_PORT:-15104}
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; pg_ctl -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true; }
+AS_PG=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; "${AS_PG[@]}" pg_ctl -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 rm -rf "$WORK"; mkdir -p "$WORK"
-initdb -D "$WORK/pg" -U postgres -A trust >/dev/null
-pg_ctl -D "$WORK/pg" -o "-p $PGPORT -k $WORK -c max_connections=300 -c shared_buffers=256MB" -l "$WORK/pg.log" start >/dev/null
+# initdb refuses root: run the server as the postgres user then (as the host's LocalPostgres does).
+AS_PG=(); if [ "$(id -u)" = 0 ]; then AS_PG=(runuser -u postgres --); chown postgres "$WORK"; fi
+"${AS_PG[@]}" initdb -D "$WORK/pg" -U postgres -A trust >/dev/null
+"${AS_PG[@]}" pg_ctl -D "$WORK/pg" -o "-p $PGPORT -k $WORK -c max_connections=300 -c shared_buffers=256MB" -l "$WORK/pg/server.log" start >/dev/null
 python3 "$HERE/receiver.py" "$RECEIVER_PORT" & PIDS+=($!)
 psql_() { psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 -qAt -c "$2"; }
 
@@ -82,7 +86,7 @@ for variant in new old; do
   setup "$db" "$PORT_A"
   for rate in $RATES; do measure "$variant" "$db" "$rate" 1host; echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$WORK/results.txt"; done
   b=$(start_host "$dir" "$db" "$PORT_B" "$WORK/$variant-b.log"); PIDS+=("$b"); wait_ready "$PORT_B"
-  for rate in $RATES; do [ "$rate" -ge 200 ] && { measure "$variant" "$db" "$rate" 2hosts; echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$WORK/results.txt"; }; done
+  for rate in $TWO_HOST_RATES; do measure "$variant" "$db" "$rate" 2hosts; echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$WORK/results.txt"; done
   kill "$a" "$b"; wait "$a" "$b" 2>/dev/null || true
 done
 echo "results in $WORK/results.txt"
