@@ -452,7 +452,7 @@ export interface paths {
         };
         /**
          * Every event of the project in commit order, oldest first, resumable from a cursor (viewer)
-         * @description JSON: a page of events after `after` (each event's `id` is a cursor; `nextCursor` is set while more are waiting, and a client that has caught up resumes from the last event's id). `after=now` starts at the project's newest event at the moment of the request: the JSON page is then empty and its `nextCursor` is that position (the head), so reading on from it returns exactly the events committed afterwards. With `Accept: text/event-stream` the response stays open as Server-Sent Events: first every event after `after` (none with `after=now`; the `Last-Event-ID` header wins over `after`), then new ones as they commit, each with `id:` set to its cursor, `event:` its type and `data:` the same JSON as a page item, and a `: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends.
+         * @description JSON: a page of events after `after` (each event's `id` is a cursor; `nextCursor` is set while more are waiting, and a client that has caught up resumes from the last event's id). `after=now` starts at the project's newest event at the moment of the request: the JSON page is then empty and its `nextCursor` is that position (the head), so reading on from it returns exactly the events committed afterwards. With `Accept: text/event-stream` the response stays open as Server-Sent Events: first every event after `after` (none with `after=now`; the `Last-Event-ID` header wins over `after`), then new ones as they commit, each with `id:` set to its cursor, `event:` its type and `data:` the same JSON as a page item, and a `: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends. Events the reader cannot see elsewhere are left out: those of tasks in the trash (maintainers and owners see them), of deleted comments and of the comments of tasks in the trash; `task.deleted`, `task.restored` and `comment.deleted` reach every member.
          */
         get: operations["ReadChangeFeed"];
         put?: never;
@@ -492,7 +492,7 @@ export interface paths {
         };
         /**
          * A project's history, newest first (viewer)
-         * @description Every audited event of the project: the project itself, its members, its tasks and their comments.
+         * @description Every audited event of the project: the project itself, its members, its tasks and their comments. What the reader cannot see elsewhere is left out: events of tasks in the trash (shown to maintainers and owners), of deleted comments and of the comments of tasks in the trash; the deletions and restores themselves are listed for every member.
          */
         get: operations["ListProjectActivity"];
         put?: never;
@@ -512,7 +512,7 @@ export interface paths {
         };
         /**
          * A task's history, oldest first (viewer)
-         * @description Every audited event of the task and its comments: who did it, which fields changed from what to what, and when. Rebuilt from the integration events, so it appears shortly after the change. Also for tasks since deleted.
+         * @description Every audited event of the task and its comments: who did it, which fields changed from what to what, and when. Rebuilt from the integration events, so it appears shortly after the change. A task in the trash is 404 except to maintainers and owners, who read the trash; deleted comments (and the comments of a task in the trash) are left out, their deletion is listed.
          */
         get: operations["ListTaskActivity"];
         put?: never;
@@ -577,7 +577,7 @@ export interface paths {
         head?: never;
         /**
          * Change a webhook's url or events, or enable or pause it (maintainer)
-         * @description A merge patch: send only what changes. `enabled: true` re-enables a webhook that was disabled after a day of failed attempts (its failure streak starts afresh; deliveries given up at the time stay failed and can be redelivered); `enabled: false` pauses it: no deliveries are created for it, and pending ones wait until it is enabled again. A new url also starts the failure streak afresh. The secret does not change.
+         * @description A merge patch: send only what changes. `enabled: true` re-enables a webhook that was disabled after a day of failed attempts (its failure streak starts afresh; deliveries given up at the time stay failed and can be redelivered); `enabled: false` pauses it: no deliveries are created for it, and pending ones wait until it is enabled again. A new url also starts the failure streak afresh; one on an internal address is refused with 400 as at registration. The secret does not change.
          */
         patch: operations["UpdateWebhook"];
         trace?: never;
@@ -631,7 +631,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook for a project's events (maintainer); the response shows its secret, this once
-         * @description `events` lists event types (comment.added, comment.deleted, comment.edited, member.added, member.removed, member.role_changed, project.archived, project.created, project.restored, project.updated, task.assigned, task.created, task.deleted, task.restored, task.status_changed, task.updated) or is ["*"] for all. Each event is POSTed as `{id, type, timestamp, data}` with Standard Webhooks headers: `webhook-id` (the event id, the same on every retry), `webhook-timestamp` (Unix seconds) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the base64-decoded part of the secret after `whsec_`), plus `X-Orbit-Event`. Failed deliveries are retried with exponential backoff for about a day. Targets on loopback, private or link-local addresses are refused at send time unless the operator allows them. Idempotency-Key is not honoured here: its stored response would keep the secret in the clear.
+         * @description `events` lists event types (comment.added, comment.deleted, comment.edited, member.added, member.removed, member.role_changed, project.archived, project.created, project.restored, project.updated, task.assigned, task.created, task.deleted, task.restored, task.status_changed, task.updated) or is ["*"] for all. Each event is POSTed as `{id, type, timestamp, data}` with Standard Webhooks headers: `webhook-id` (the event id, the same on every retry), `webhook-timestamp` (Unix seconds) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the base64-decoded part of the secret after `whsec_`), plus `X-Orbit-Event`. Failed deliveries are retried with exponential backoff for about a day. A url on a loopback, private, link-local or other internal address (a name resolving to one, or an IPv6 address embedding one) is refused with 400 unless the operator allows internal networks, and checked again before every attempt. Idempotency-Key is not honoured here: its stored response would keep the secret in the clear.
          */
         post: operations["RegisterWebhook"];
         delete?: never;

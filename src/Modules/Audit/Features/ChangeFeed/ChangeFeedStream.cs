@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
 using Orbit.Modules.Audit.Authorization;
+using Orbit.Modules.Audit.Visibility;
 using Orbit.Modules.Audit.Recording;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Shared.Data;
@@ -123,6 +124,8 @@ internal static class ChangeFeedStream
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         var lastWrite = clock.GetUtcNow();
         var lastMembershipCheck = clock.GetUtcNow();
+        // What the reader may see of the trash follows their role, re-read with the membership (docs/adr/0009).
+        var seesTrash = (await ReadAccessAsync(scopes, projectId, userId, cancellationToken))?.SeesTrash ?? false;
 
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -136,11 +139,12 @@ internal static class ChangeFeedStream
 
             if (clock.GetUtcNow() - lastMembershipCheck >= MembershipInterval)
             {
-                if (!await IsStillMemberAsync(scopes, projectId, userId, cancellationToken))
+                if (await ReadAccessAsync(scopes, projectId, userId, cancellationToken) is not { } access)
                 {
                     return;
                 }
 
+                seesTrash = access.SeesTrash;
                 lastMembershipCheck = clock.GetUtcNow();
             }
 
@@ -148,7 +152,7 @@ internal static class ChangeFeedStream
             // A pooled connection per poll, so an idle stream holds none.
             await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
             {
-                events = await ChangeFeedReader.ReadAsync(connection, projectId, position, Batch, cancellationToken);
+                events = await ChangeFeedReader.ReadAsync(connection, projectId, position, Batch, seesTrash, cancellationToken);
             }
 
             full = events.Count == Batch;
@@ -166,12 +170,16 @@ internal static class ChangeFeedStream
     }
 
     // A fresh scope, so the membership cache's database read (on a miss) uses a connection only for that moment.
-    private static async Task<bool> IsStillMemberAsync(IServiceScopeFactory scopes, Guid projectId, Guid userId, CancellationToken cancellationToken)
+    /// <returns>Null when the reader is no longer a member; else what they may see.</returns>
+    private static async Task<FeedAccess?> ReadAccessAsync(IServiceScopeFactory scopes, Guid projectId, Guid userId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var memberships = scope.ServiceProvider.GetRequiredService<IProjectMembership>();
-        return await ActivityAccess.IsMemberAsync(memberships, projectId, userId, cancellationToken);
+        var membership = await memberships.FindAsync(projectId, userId, cancellationToken);
+        return membership?.Allows(ProjectRole.Viewer) == true ? new FeedAccess(AuditVisibility.SeesTrash(membership)) : null;
     }
+
+    private sealed record FeedAccess(bool SeesTrash);
 
     /// <summary>
     /// Writes SSE frames: <c>id:</c> the event's cursor (what a reconnect sends back as <c>Last-Event-ID</c>),
