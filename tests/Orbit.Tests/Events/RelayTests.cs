@@ -208,7 +208,9 @@ public sealed class RelayTests
                 where m.aggregate_id = @taskId and d.dead_at is not null
                 """, new { taskId })).ToList(),
             rows => rows.Count >= 2,
-            "the failing consumer's deliveries to be parked");
+            "the failing consumer's deliveries to be parked",
+            // Three attempts each, one after the other per aggregate, with backoff: longer than one delivery.
+            TimeSpan.FromSeconds(60));
         Assert.That(dead.Select(d => d.Consumer), Is.All.EqualTo("always-fails"));
         Assert.That(dead.Select(d => d.Attempts), Is.All.EqualTo(3));
 

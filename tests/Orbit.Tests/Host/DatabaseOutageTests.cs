@@ -78,7 +78,7 @@ public sealed class DatabaseOutageTests
         var throughProxy = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 2 };
         var logs = new LevelCapture();
         // A poll interval far longer than the wait below: an event delivered in time after the outage came by NOTIFY.
-        var settings = new Dictionary<string, string?> { ["Outbox:PollInterval"] = "00:00:20" };
+        var settings = new Dictionary<string, string?> { ["Outbox:PollInterval"] = "00:01:00" };
         await using var api = new OrbitApi(throughProxy.ConnectionString, settings, services => services.AddSingleton<ILoggerProvider>(logs));
         await api.StartAsync();
         var team = await ProjectScenarios.CreateTeamAsync(api);
@@ -106,8 +106,8 @@ public sealed class DatabaseOutageTests
         var watch = Stopwatch.StartNew();
         await Eventually.True(
             async () => await direct.ExecuteScalarAsync<long>("select count(*) from audit.entries where task_id = @Id", new { task.Id }) > 0,
-            "the new task in the audit trail", TimeSpan.FromSeconds(10));
-        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "woken by NOTIFY, not by the 20 s poll");
+            "the new task in the audit trail", TimeSpan.FromSeconds(70));
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "woken by NOTIFY, not by the 60 s poll (the margin is for a loaded machine)");
     }
 
     private sealed class LevelCapture : ILoggerProvider
