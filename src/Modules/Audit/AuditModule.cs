@@ -23,6 +23,8 @@ internal sealed class AuditModule : IModule
 
     public string Schema => SchemaName;
 
+    public bool ConsumesEvents => true;
+
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatorsFromAssemblyContaining<AuditModule>(includeInternalTypes: true);

@@ -23,6 +23,8 @@ internal sealed class IdentityModule : IModule
 
     public string Schema => SchemaName;
 
+    public bool PublishesEvents => true;
+
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();

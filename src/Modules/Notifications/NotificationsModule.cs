@@ -22,6 +22,8 @@ internal sealed class NotificationsModule : IModule
 
     public string Schema => SchemaName;
 
+    public bool ConsumesEvents => true;
+
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatorsFromAssemblyContaining<NotificationsModule>(includeInternalTypes: true);

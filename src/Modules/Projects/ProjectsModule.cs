@@ -21,6 +21,8 @@ internal sealed class ProjectsModule : IModule
 
     public string Schema => SchemaName;
 
+    public bool PublishesEvents => true;
+
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatorsFromAssemblyContaining<ProjectsModule>(includeInternalTypes: true);

@@ -18,6 +18,8 @@ internal sealed class TasksModule : IModule
 
     public string Schema => SchemaName;
 
+    public bool PublishesEvents => true;
+
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatorsFromAssemblyContaining<TasksModule>(includeInternalTypes: true);

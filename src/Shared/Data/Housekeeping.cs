@@ -79,7 +79,11 @@ public sealed class Housekeeping(
         {
             var condition = table switch
             {
-                "outbox_messages" => "processed_at < @Before",
+                // Handed to every consumer long enough ago, and no delivery of it is left, not even a dead one.
+                "outbox_messages" => $"""
+                    coalesce(dispatched_at, processed_at) < @Before and dead_at is null
+                    and not exists (select 1 from "{schema}".outbox_deliveries d where d.message_id = "{schema}".outbox_messages.id)
+                    """,
                 "inbox" => "handled_at < @Before",
                 _ => "created_at < @Before",
             };

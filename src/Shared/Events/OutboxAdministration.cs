@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orbit.Shared.Http;
 using Orbit.Shared.Paging;
@@ -9,11 +10,15 @@ using Orbit.Shared.Results;
 
 namespace Orbit.Shared.Events;
 
-public sealed record DeadLetter(Guid Id, string Type, int Version, Guid? AggregateId, int Attempts, string? LastError, DateTime OccurredAt, DateTime DeadAt);
+/// <param name="Consumer">The consumer that gave up on the message; null for a message the relay parked for every
+/// consumer before delivery became per consumer.</param>
+public sealed record DeadLetter(Guid Id, string? Consumer, string Type, int Version, Guid? AggregateId, int Attempts, string? LastError, DateTime OccurredAt, DateTime DeadAt);
 
 /// <summary>
-/// What an operator needs for dead letters: see them per publishing module, and replay one once its cause is fixed
-/// (it goes back to the relay with a fresh attempt count; subscribers that already handled it skip it via their inbox).
+/// What an operator needs for dead letters: see them per publishing module (and consumer), and replay one once its
+/// cause is fixed. A dead letter belongs to one consumer; the others had the message long ago. A replay hands it back
+/// to that consumer (or to every consumer that parked it) with a fresh attempt count; a consumer that already handled
+/// it skips it via its inbox.
 /// </summary>
 public static class OutboxAdministration
 {
@@ -21,12 +26,17 @@ public static class OutboxAdministration
     {
         var group = api.MapGroup("admin/outbox/{publisher}").WithTags("Administration").RequireAuthorization(OrbitPolicies.Admin);
 
-        group.MapGet("dead-letters", async (string publisher, NpgsqlDataSource dataSource, OutboxPublishers publishers, HttpContext context, int? limit, string? cursor) =>
+        group.MapGet("dead-letters", async (string publisher, NpgsqlDataSource dataSource, OutboxPublishers publishers, HttpContext context, int? limit, string? cursor, string? consumer) =>
             {
                 var take = limit ?? Cursor.DefaultLimit;
-                if (!(await publishers.GetAsync(context.RequestAborted)).Contains(publisher))
+                if (!publishers.Contains(publisher))
                 {
                     return ApiResults.Problem(UnknownPublisher);
+                }
+
+                if (consumer is not null && !IsConsumer(context, consumer))
+                {
+                    return ApiResults.Problem(UnknownConsumer);
                 }
 
                 if (take is < 1 or > Cursor.MaxLimit || !Cursor.TryDecode<DeadLetterPosition>(cursor, out var after))
@@ -34,54 +44,87 @@ public static class OutboxAdministration
                     return ApiResults.Problem(Error.Validation(take is < 1 or > Cursor.MaxLimit ? "limit" : "cursor", "limit must be 1 to 100 and cursor one this list issued."));
                 }
 
-                // Newest dead first, keyset on (dead_at, id), served by outbox_messages_dead.
+                // Newest dead first, keyset on (dead_at, id, consumer), served by outbox_deliveries_dead and
+                // outbox_messages_dead; the second part lists what the relay parked before delivery was per consumer.
                 var sql = $"""
-                    select id as Id, type as Type, version as Version, aggregate_id as AggregateId, attempts as Attempts,
-                           last_error as LastError, occurred_at as OccurredAt, dead_at as DeadAt
-                    from "{publisher}".outbox_messages
-                    where dead_at is not null and (@AfterDeadAt::timestamptz is null or (dead_at, id) < (@AfterDeadAt, @AfterId))
-                    order by dead_at desc, id desc
+                    select * from (
+                        select d.message_id as Id, d.consumer as Consumer, m.type as Type, m.version as Version, m.aggregate_id as AggregateId,
+                               d.attempts as Attempts, d.last_error as LastError, m.occurred_at as OccurredAt, d.dead_at as DeadAt
+                        from "{publisher}".outbox_deliveries d
+                        join "{publisher}".outbox_messages m on m.id = d.message_id
+                        where d.dead_at is not null and (@Consumer::text is null or d.consumer = @Consumer)
+                        union all
+                        select id, null, type, version, aggregate_id, attempts, last_error, occurred_at, dead_at
+                        from "{publisher}".outbox_messages
+                        where dead_at is not null and @Consumer::text is null
+                    ) dead
+                    where @AfterDeadAt::timestamptz is null
+                       or (DeadAt, Id, coalesce(Consumer, '')) < (@AfterDeadAt, @AfterId, @AfterConsumer)
+                    order by DeadAt desc, Id desc, coalesce(Consumer, '') desc
                     limit @Take
                     """;
                 await using var connection = await dataSource.OpenConnectionAsync(context.RequestAborted);
                 var rows = (await connection.QueryAsync<DeadLetter>(new CommandDefinition(
-                    sql, new { AfterDeadAt = after?.DeadAt, AfterId = after?.Id, Take = take + 1 }, cancellationToken: context.RequestAborted))).AsList();
-                return ApiResults.Page(Cursor.ToPage(rows, take, d => new DeadLetterPosition(d.DeadAt, d.Id)), context);
+                    sql,
+                    new { Consumer = consumer, AfterDeadAt = after?.DeadAt, AfterId = after?.Id, AfterConsumer = after?.Consumer ?? "", Take = take + 1 },
+                    cancellationToken: context.RequestAborted))).AsList();
+                return ApiResults.Page(Cursor.ToPage(rows, take, d => new DeadLetterPosition(d.DeadAt, d.Id, d.Consumer ?? "")), context);
             })
             .WithName("ListDeadLetters")
-            .WithSummary("Messages a module published that could not be delivered (admin)")
+            .WithSummary("Messages a module published that a consumer could not handle (admin)")
             .Produces<Page<DeadLetter>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapPost("{messageId:guid}/replay", async (string publisher, Guid messageId, NpgsqlDataSource dataSource, OutboxPublishers publishers, HttpContext context) =>
+        group.MapPost("{messageId:guid}/replay", async (string publisher, Guid messageId, string? consumer, NpgsqlDataSource dataSource, OutboxPublishers publishers, HttpContext context) =>
             {
-                if (!(await publishers.GetAsync(context.RequestAborted)).Contains(publisher))
+                if (!publishers.Contains(publisher))
                 {
                     return ApiResults.Problem(UnknownPublisher);
                 }
 
+                if (consumer is not null && !IsConsumer(context, consumer))
+                {
+                    return ApiResults.Problem(UnknownConsumer);
+                }
+
+                // A consumer's dead delivery becomes due again; a message parked for everyone by the old relay goes back
+                // to dispatch, which hands it to every consumer again. Either way the consumers are woken.
                 var sql = $"""
-                    update "{publisher}".outbox_messages
-                    set dead_at = null, attempts = 0, next_attempt_at = null, last_error = null
-                    where id = @MessageId and dead_at is not null;
-                    select pg_notify('{Outbox.OutboxChannel}', '{publisher}');
+                    with consumer_replay as (
+                        update "{publisher}".outbox_deliveries
+                        set dead_at = null, attempts = 0, next_attempt_at = null, last_error = null
+                        where message_id = @MessageId and dead_at is not null and (@Consumer::text is null or consumer = @Consumer)
+                        returning 1
+                    ), message_replay as (
+                        update "{publisher}".outbox_messages
+                        set dead_at = null, attempts = 0, next_attempt_at = null, last_error = null, dispatched_at = null
+                        where id = @MessageId and dead_at is not null and @Consumer::text is null
+                        returning 1
+                    )
+                    select (select count(*) from consumer_replay) + (select count(*) from message_replay);
+                    select pg_notify('{Outbox.OutboxChannel}', '{publisher}'), pg_notify('{Outbox.OutboxChannel}', '{publisher}{OutboxRelay.ReadySuffix}');
                     """;
                 await using var connection = await dataSource.OpenConnectionAsync(context.RequestAborted);
-                var replayed = await connection.ExecuteAsync(new CommandDefinition(sql, new { MessageId = messageId }, cancellationToken: context.RequestAborted));
+                var replayed = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { MessageId = messageId, Consumer = consumer }, cancellationToken: context.RequestAborted));
                 return replayed == 0
-                    ? ApiResults.Problem(Error.NotFound("outbox.not_dead", "There is no dead message with this id in this module's outbox."))
+                    ? ApiResults.Problem(Error.NotFound("outbox.not_dead", "There is no dead message with this id in this module's outbox (for this consumer)."))
                     : TypedResults.Accepted((string?)null);
             })
             .WithName("ReplayDeadLetter")
-            .WithSummary("Send a dead message to its subscribers again (admin)")
+            .WithSummary("Send a dead message to the consumer that parked it again, or to every consumer that did (admin)")
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         return api;
     }
 
+    private static bool IsConsumer(HttpContext context, string consumer) =>
+        context.RequestServices.GetServices<IIntegrationEventSubscriber>().Any(s => s.Consumer == consumer);
+
     private static readonly Error UnknownPublisher = Error.NotFound("outbox.unknown_publisher", "No module of that name has an outbox.");
 
-    private sealed record DeadLetterPosition(DateTime DeadAt, Guid Id);
+    private static readonly Error UnknownConsumer = Error.NotFound("outbox.unknown_consumer", "No consumer of integration events has that name.");
+
+    private sealed record DeadLetterPosition(DateTime DeadAt, Guid Id, string Consumer);
 }

@@ -1,28 +1,18 @@
-using Dapper;
-using Npgsql;
 using Orbit.Shared.Modules;
 
 namespace Orbit.Shared.Events;
 
 /// <summary>
-/// The modules that publish: those whose schema has an outbox table. Asked of the database once, on first use
-/// (after migrations have run), by the relay and the dead-letter endpoints alike.
+/// The modules that publish, as they declare it (<see cref="IModule.PublishesEvents"/>): the migrator gives each of
+/// them the outbox tables, the relay delivers from them, the dead-letter endpoints accept their schema names.
 /// </summary>
-public sealed class OutboxPublishers(NpgsqlDataSource dataSource, IEnumerable<IModule> modules)
+public sealed class OutboxPublishers(IEnumerable<IModule> modules)
 {
-    private IReadOnlyList<string>? _schemas;
+    private readonly IReadOnlyList<string> _schemas = modules.Where(m => m.PublishesEvents).Select(m => m.Schema).Order(StringComparer.Ordinal).ToArray();
 
-    public async Task<IReadOnlyList<string>> GetAsync(CancellationToken cancellationToken = default)
-    {
-        if (_schemas is not null)
-        {
-            return _schemas;
-        }
+    public IReadOnlyList<string> All => _schemas;
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var found = await connection.QueryAsync<string>(new CommandDefinition(
-            "select table_schema from information_schema.tables where table_name = 'outbox_messages' and table_schema = any(@Schemas)",
-            new { Schemas = modules.Select(m => m.Schema).ToArray() }, cancellationToken: cancellationToken));
-        return _schemas = found.Order(StringComparer.Ordinal).ToArray();
-    }
+    public Task<IReadOnlyList<string>> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(_schemas);
+
+    public bool Contains(string schema) => _schemas.Contains(schema, StringComparer.Ordinal);
 }

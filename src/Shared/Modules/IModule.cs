@@ -16,6 +16,15 @@ public interface IModule
     /// <summary>The PostgreSQL schema the module owns; its SQL touches no other.</summary>
     string Schema { get; }
 
+    /// <summary>
+    /// Whether the module writes integration events to an outbox. The migrator then gives its schema the outbox and
+    /// delivery tables whose shape <c>src/Shared/Events</c> owns, and the relay delivers from them.
+    /// </summary>
+    bool PublishesEvents => false;
+
+    /// <summary>Whether the module consumes integration events; the migrator then gives its schema the inbox table.</summary>
+    bool ConsumesEvents => false;
+
     void AddServices(IServiceCollection services, IConfiguration configuration);
 
     /// <summary>Maps the module's endpoints onto the versioned API group (<c>/api/v1</c>).</summary>

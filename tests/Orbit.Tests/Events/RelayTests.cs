@@ -11,8 +11,9 @@ namespace Orbit.Tests.Events;
 
 /// <summary>
 /// The outbox relay's promises, observed through a recording subscriber in hosts of their own: commit publishes,
-/// rollback does not, redelivery has no second effect, several relays handle each message once, and a poison message
-/// is parked without holding back the ones behind it.
+/// rollback does not, redelivery has no second effect, several relays handle each message once, a poison message
+/// is parked without holding back the ones behind it, and a consumer that fails every time holds back no other
+/// consumer (it runs beside the others in every test of this fixture).
 /// </summary>
 public sealed class RelayTests
 {
@@ -25,7 +26,7 @@ public sealed class RelayTests
     {
         _database = await TestPostgres.CreateDatabaseAsync("relay");
         var settings = new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "3", ["Outbox:PollInterval"] = "00:00:00.100" };
-        _first = new OrbitApi(_database, settings, RecordingSubscriber.Register);
+        _first = new OrbitApi(_database, settings, Register);
         await _first.StartAsync();
         await using (var connection = new NpgsqlConnection(_database))
         {
@@ -37,8 +38,14 @@ public sealed class RelayTests
         }
 
         // A second host over the same database: two relays compete for the same outboxes.
-        _second = new OrbitApi(_database, settings, RecordingSubscriber.Register);
+        _second = new OrbitApi(_database, settings, Register);
         await _second.StartAsync();
+    }
+
+    private static void Register(IServiceCollection services)
+    {
+        RecordingSubscriber.Register(services);
+        services.AddScoped<IIntegrationEventSubscriber, FailingSubscriber>();
     }
 
     [OneTimeTearDown]
@@ -109,12 +116,17 @@ public sealed class RelayTests
         var messageId = await TaskCreatedMessageAsync(title);
         await Eventually.True(async () => await HandledAsync(messageId) == 1, "first delivery");
 
-        // As if the relay died after the subscriber committed but before it marked the message processed.
+        // As if the relay died after the subscriber committed but before it settled the delivery.
         await using (var connection = new NpgsqlConnection(_database))
         {
-            await connection.ExecuteAsync("update tasks.outbox_messages set processed_at = null where id = @messageId; select pg_notify('orbit_outbox', 'tasks');", new { messageId });
+            await connection.ExecuteAsync("""
+                insert into tasks.outbox_deliveries (consumer, message_id, seq, aggregate_id)
+                select 'relay-test', id, seq, aggregate_id from tasks.outbox_messages where id = @messageId;
+                select pg_notify('orbit_outbox', 'tasks:ready');
+                """, new { messageId });
             await Eventually.True(
-                async () => await connection.ExecuteScalarAsync<bool>("select processed_at is not null from tasks.outbox_messages where id = @messageId", new { messageId }),
+                async () => await connection.ExecuteScalarAsync<long>(
+                    "select count(*) from tasks.outbox_deliveries where consumer = 'relay-test' and message_id = @messageId", new { messageId }) == 0,
                 "the message to be relayed again");
         }
 
@@ -136,7 +148,7 @@ public sealed class RelayTests
         await using var connection = new NpgsqlConnection(_database);
         var parked = await Eventually.Get(
             () => connection.QuerySingleAsync<(int Attempts, DateTime? DeadAt, string? LastError)>(
-                "select attempts, dead_at, last_error from tasks.outbox_messages where id = @poisonId", new { poisonId }),
+                "select attempts, dead_at, last_error from tasks.outbox_deliveries where consumer = 'relay-test' and message_id = @poisonId", new { poisonId }),
             m => m.DeadAt is not null,
             "the poison message to be parked");
 
@@ -150,7 +162,7 @@ public sealed class RelayTests
         // The operator fixes the cause (here: the subscriber stops refusing) and replays it.
         RecordingSubscriber.Forgive(poisonId);
         using var admin = await _first.AdminClientAsync();
-        using var replay = await admin.PostAsync(new Uri($"/api/v1/admin/outbox/tasks/{poisonId}/replay", UriKind.Relative), null);
+        using var replay = await admin.PostAsync(new Uri($"/api/v1/admin/outbox/tasks/{poisonId}/replay?consumer=relay-test", UriKind.Relative), null);
         await Expect.Status(replay, System.Net.HttpStatusCode.Accepted);
         await Eventually.True(async () => await HandledAsync(poisonId) == 1, "the replayed message to be handled");
     }
@@ -163,6 +175,50 @@ public sealed class RelayTests
         await Expect.Status(response, System.Net.HttpStatusCode.OK);
         using var unknown = await admin.GetAsync(new Uri("/api/v1/admin/outbox/nope/dead-letters", UriKind.Relative));
         await Expect.Problem(unknown, System.Net.HttpStatusCode.NotFound);
+        using var unknownConsumer = await admin.GetAsync(new Uri("/api/v1/admin/outbox/tasks/dead-letters?consumer=nope", UriKind.Relative));
+        await Expect.Problem(unknownConsumer, System.Net.HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task A_consumer_that_fails_every_time_delays_no_other_consumer_and_its_dead_letters_are_its_own()
+    {
+        var (projectId, client) = await ProjectAsync();
+        var title = $"isolated-{Guid.NewGuid():N}";
+        var task = await TaskApi.CreateAsync(client, projectId, new { title });
+        var taskId = task.Id;
+        using (var renamed = await TaskApi.PatchAsync(client, task.Key, $$"""{"title": "{{title}}-renamed"}"""))
+        {
+            await Expect.Status(renamed, System.Net.HttpStatusCode.OK);
+        }
+
+        var createdId = await TaskCreatedMessageAsync(title);
+        await using var connection = new NpgsqlConnection(_database);
+
+        // Both events of the task reach the recording consumer and the audit trail, while "always-fails" refuses them.
+        await Eventually.True(async () => await HandledAsync(createdId) == 1, "task.created to the recording consumer");
+        await Eventually.True(
+            async () => await connection.ExecuteScalarAsync<long>("select count(*) from audit.entries where task_id = @taskId", new { taskId }) >= 2,
+            "task.created and task.updated in the audit trail");
+
+        // The failing consumer parks them, each after its own attempts, for itself alone.
+        var dead = await Eventually.Get(
+            async () => (await connection.QueryAsync<(string Consumer, int Attempts)>(
+                """
+                select d.consumer, d.attempts from tasks.outbox_deliveries d join tasks.outbox_messages m on m.id = d.message_id
+                where m.aggregate_id = @taskId and d.dead_at is not null
+                """, new { taskId })).ToList(),
+            rows => rows.Count >= 2,
+            "the failing consumer's deliveries to be parked",
+            // Three attempts each, one after the other per aggregate, with backoff: longer than one delivery.
+            TimeSpan.FromSeconds(60));
+        Assert.That(dead.Select(d => d.Consumer), Is.All.EqualTo("always-fails"));
+        Assert.That(dead.Select(d => d.Attempts), Is.All.EqualTo(3));
+
+        using var admin = await _first.AdminClientAsync();
+        using var list = await admin.GetAsync(new Uri("/api/v1/admin/outbox/tasks/dead-letters?consumer=always-fails&limit=100", UriKind.Relative));
+        await Expect.Status(list, System.Net.HttpStatusCode.OK);
+        var listed = await list.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.That(listed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("consumer").GetString()), Is.All.EqualTo("always-fails"));
     }
 
     [Test]
@@ -177,16 +233,33 @@ public sealed class RelayTests
             """, new { id });
 
         var parked = await Eventually.Get(
-            () => connection.QuerySingleAsync<(int Attempts, DateTime? DeadAt, string? LastError)>(
-                "select attempts, dead_at, last_error from tasks.outbox_messages where id = @id", new { id }),
+            // No row until the dispatcher has handed the message to the consumers.
+            () => connection.QueryFirstOrDefaultAsync<(int Attempts, DateTime? DeadAt, string? LastError)>(
+                "select attempts, dead_at, last_error from tasks.outbox_deliveries where consumer = 'relay-test' and message_id = @id", new { id }),
             m => m.DeadAt is not null,
             "the unknown version to be parked");
         Assert.That(parked.Attempts, Is.EqualTo(1));
         Assert.That(parked.LastError, Does.Contain("v99"));
     }
 
-    /// <summary>Records what it handles; refuses titles starting with "poison" and reads task.created strictly.</summary>
-    private sealed class RecordingSubscriber(IDbSession session) : IIntegrationEventSubscriber
+    /// <summary>Wants every event and refuses every one, as a consumer with a bug would.</summary>
+    private sealed class FailingSubscriber : IIntegrationEventSubscriber
+    {
+        public string Consumer => "always-fails";
+
+        public string Schema => "relaytest";
+
+        public bool Accepts(string eventType) => eventType.StartsWith("task.", StringComparison.Ordinal);
+
+        public Task HandleAsync(IntegrationMessage message, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException($"always-fails refuses {message.Type}");
+    }
+
+    /// <summary>
+    /// Records what it handles; refuses titles starting with "poison". A typed consumer: it gets task.created because it
+    /// has a handler for it, read strictly through the contract (v99 is refused before the handler runs).
+    /// </summary>
+    private sealed class RecordingSubscriber(IDbSession session) : IntegrationEventConsumer, IIntegrationEventHandler<Orbit.Modules.Tasks.Contracts.TaskCreated>
     {
         private static readonly HashSet<Guid> Forgiven = [];
 
@@ -200,15 +273,12 @@ public sealed class RelayTests
             }
         }
 
-        public string Consumer => "relay-test";
+        public override string Consumer => "relay-test";
 
-        public string Schema => "relaytest";
+        public override string Schema => "relaytest";
 
-        public bool Accepts(string eventType) => eventType == "task.created";
-
-        public async Task HandleAsync(IntegrationMessage message, CancellationToken cancellationToken)
+        public async Task HandleAsync(Orbit.Modules.Tasks.Contracts.TaskCreated created, IntegrationMessage message, CancellationToken cancellationToken)
         {
-            var created = message.Read<Orbit.Modules.Tasks.Contracts.TaskCreated>();
             bool forgiven;
             lock (Forgiven)
             {
@@ -222,5 +292,35 @@ public sealed class RelayTests
                 throw new InvalidOperationException($"refusing {created.Title}");
             }
         }
+    }
+}
+
+/// <summary>A typed consumer wants what it has handlers for, and nothing else.</summary>
+public sealed class IntegrationEventConsumerTests
+{
+    [Test]
+    public void A_typed_consumer_accepts_the_types_it_has_handlers_for_and_refuses_a_version_it_does_not_know()
+    {
+        var consumer = new CreatedOnly();
+        Assert.Multiple(() =>
+        {
+            Assert.That(consumer.Accepts(Orbit.Modules.Tasks.Contracts.TaskCreated.EventType), Is.True);
+            Assert.That(consumer.Accepts(Orbit.Modules.Tasks.Contracts.TaskUpdated.EventType), Is.False);
+            Assert.That(consumer.EventTypes, Is.EqualTo(new[] { Orbit.Modules.Tasks.Contracts.TaskCreated.EventType }));
+        });
+
+        using var payload = System.Text.Json.JsonDocument.Parse("{}");
+        var future = new IntegrationMessage(Guid.CreateVersion7(), "tasks", 1, "task.created", 99, Guid.Empty, DateTimeOffset.UtcNow, null, payload.RootElement.Clone());
+        Assert.ThrowsAsync<UnsupportedEventVersionException>(() => consumer.HandleAsync(future, CancellationToken.None));
+    }
+
+    private sealed class CreatedOnly : IntegrationEventConsumer, IIntegrationEventHandler<Orbit.Modules.Tasks.Contracts.TaskCreated>
+    {
+        public override string Consumer => "created-only";
+
+        public override string Schema => "nowhere";
+
+        public Task HandleAsync(Orbit.Modules.Tasks.Contracts.TaskCreated integrationEvent, IntegrationMessage message, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
     }
 }

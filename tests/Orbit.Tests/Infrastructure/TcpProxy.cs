@@ -9,21 +9,23 @@ namespace Orbit.Tests.Infrastructure;
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly string _targetHost;
     private readonly int _targetPort;
     private readonly List<TcpClient> _connections = [];
-    private readonly CancellationTokenSource _stop = new();
+    private CancellationTokenSource _stop = new();
 
     public TcpProxy(string targetHost, int targetPort)
     {
         _targetHost = targetHost;
         _targetPort = targetPort;
         _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _ = AcceptLoopAsync();
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    // Kept: a stopped listener reports the port it was asked for (0), not the one it had.
+    public int Port { get; }
 
     /// <summary>Closes the listener and every open connection: the database is "down".</summary>
     public void Cut()
@@ -37,6 +39,16 @@ public sealed class TcpProxy : IAsyncDisposable
                 connection.Dispose();
             }
         }
+    }
+
+    /// <summary>Listens again on the same port: the database is "back".</summary>
+    public void Restore()
+    {
+        _stop.Dispose();
+        _stop = new CancellationTokenSource();
+        _listener = new TcpListener(IPAddress.Loopback, Port);
+        _listener.Start();
+        _ = AcceptLoopAsync();
     }
 
     public ValueTask DisposeAsync()

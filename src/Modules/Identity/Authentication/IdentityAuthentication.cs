@@ -72,6 +72,7 @@ internal static class IdentityAuthentication
                         }
                     },
                 };
+                AuthenticationDuringOutage.Guard(bearer.Events);
             });
         return services;
     }

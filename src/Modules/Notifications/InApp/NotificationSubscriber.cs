@@ -20,7 +20,7 @@ namespace Orbit.Modules.Notifications.InApp;
 /// Runs in the relay's transaction; writes go through the scope's session and never commit by themselves.
 /// </summary>
 internal sealed class NotificationSubscriber(IDbSession session, IProjectMembers projectMembers, IUserDirectory users, TimeProvider clock)
-    : IIntegrationEventSubscriber
+    : IntegrationEventConsumer, IIntegrationEventHandler<TaskAssigned>, IIntegrationEventHandler<CommentAdded>
 {
     private const int ExcerptLength = 140;
 
@@ -33,19 +33,11 @@ internal sealed class NotificationSubscriber(IDbSession session, IProjectMembers
         on conflict (source_message_id, recipient_id) do nothing
         """;
 
-    public string Consumer => "notifications";
+    public override string Consumer => "notifications";
 
-    public string Schema => NotificationsModule.SchemaName;
+    public override string Schema => NotificationsModule.SchemaName;
 
-    public bool Accepts(string eventType) => eventType == TaskAssigned.EventType || eventType == CommentAdded.EventType;
-
-    // Read throws for a type or version this code was not written for: the relay parks such a message loudly.
-    public Task HandleAsync(IntegrationMessage message, CancellationToken cancellationToken) =>
-        message.Type == TaskAssigned.EventType
-            ? OnAssignedAsync(message, message.Read<TaskAssigned>(), cancellationToken)
-            : OnCommentAddedAsync(message, message.Read<CommentAdded>(), cancellationToken);
-
-    private async Task OnAssignedAsync(IntegrationMessage message, TaskAssigned assigned, CancellationToken cancellationToken)
+    public async Task HandleAsync(TaskAssigned assigned, IntegrationMessage message, CancellationToken cancellationToken)
     {
         if (assigned.AssigneeId is not { } assignee || assignee == assigned.ActorId)
         {
@@ -59,7 +51,7 @@ internal sealed class NotificationSubscriber(IDbSession session, IProjectMembers
             cancellationToken);
     }
 
-    private async Task OnCommentAddedAsync(IntegrationMessage message, CommentAdded comment, CancellationToken cancellationToken)
+    public async Task HandleAsync(CommentAdded comment, IntegrationMessage message, CancellationToken cancellationToken)
     {
         var members = (await projectMembers.ListAsync(comment.ProjectId, cancellationToken)).ToHashSet();
         var kinds = new Dictionary<Guid, string>();

@@ -798,7 +798,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages a module published that could not be delivered (admin) */
+        /** Messages a module published that a consumer could not handle (admin) */
         get: operations["ListDeadLetters"];
         put?: never;
         post?: never;
@@ -817,7 +817,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a dead message to its subscribers again (admin) */
+        /** Send a dead message to the consumer that parked it again, or to every consumer that did (admin) */
         post: operations["ReplayDeadLetter"];
         delete?: never;
         options?: never;
@@ -1424,6 +1424,7 @@ export interface components {
         DeadLetter: {
             /** Format: uuid */
             id: string;
+            consumer: null | string;
             type: string;
             /** Format: int32 */
             version: number;
@@ -7734,6 +7735,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
+                consumer?: string;
             };
             header?: never;
             path: {
@@ -7823,7 +7825,9 @@ export interface operations {
     };
     ReplayDeadLetter: {
         parameters: {
-            query?: never;
+            query?: {
+                consumer?: string;
+            };
             header?: never;
             path: {
                 publisher: string;
@@ -7839,6 +7843,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request is invalid: `errors` names each field (problem document). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
             401: {
