@@ -80,9 +80,10 @@ internal sealed record OutboxEvent(string Type, JsonElement Payload, long Transa
 
 internal static class ProjectOutbox
 {
-    // xmin is the id of the transaction that inserted the row: equal ids mean "committed together".
+    // transaction_id is the transaction that inserted the message (its low 32 bits are what xmin shows on the rows that
+    // transaction wrote): equal ids mean "committed together". The message's own xmin moves when the relay dispatches it.
     private const string Sql = """
-        select type, payload::text, xmin::text::bigint
+        select type, payload::text, (transaction_id::text::numeric % 4294967296)::bigint
         from projects.outbox_messages
         where payload->>'projectId' = @ProjectId
         order by occurred_at, id

@@ -26,6 +26,11 @@ create table if not exists {{schema}}.outbox_messages (
 create unique index if not exists outbox_messages_seq on {{schema}}.outbox_messages (seq);
 create index if not exists outbox_messages_dead on {{schema}}.outbox_messages (dead_at desc) where dead_at is not null;
 
+-- The transaction that wrote the message: the messages of one change share it. (xmin cannot tell: it moves when the
+-- dispatcher marks the row.) Only for people reading the table; nothing in Orbit reads it.
+alter table {{schema}}.outbox_messages add column if not exists transaction_id xid8;
+alter table {{schema}}.outbox_messages alter column transaction_id set default pg_current_xact_id();
+
 -- When the relay handed the message to its consumers (one outbox_deliveries row per consumer that wants it).
 alter table {{schema}}.outbox_messages add column if not exists dispatched_at timestamptz;
 
