@@ -34,6 +34,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.MaxRequestBodySize = RequestBodyLimitMiddleware.MaxBodyBytes;
 });
 builder.AddOrbitTelemetry();
+builder.AddManagementPort();
 
 var services = builder.Services;
 services.AddSingleton(TimeProvider.System);
@@ -109,6 +110,7 @@ localDevelopment?.Attach(app);
 app.UseMiddleware<CorrelationIdMiddleware>();
 app.UseMiddleware<RequestLoggingMiddleware>();
 app.UseMiddleware<SecurityHeadersMiddleware>();
+app.UseManagementPort();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
