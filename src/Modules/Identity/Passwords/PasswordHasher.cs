@@ -94,7 +94,11 @@ internal sealed class PasswordHasher : IDisposable
 
     /// <summary>Spends the same time (and takes the same turn) as a real verification and always fails.</summary>
     public ValueTask<Result<bool>> VerifyAgainstDecoyAsync(string password, CancellationToken cancellationToken) =>
-        InTurnAsync(() => Verify(password, _decoy.Value) && false, cancellationToken);
+        InTurnAsync(() =>
+        {
+            _ = Verify(password, _decoy.Value);
+            return false;
+        }, cancellationToken);
 
     public void Dispose() => _turns.Dispose();
 

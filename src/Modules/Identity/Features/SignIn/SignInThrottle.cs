@@ -183,6 +183,13 @@ internal sealed class SignInThrottle(IDbSession session, IOptions<SignInThrottle
         var now = clock.GetUtcNow().UtcDateTime;
         var settings = options.Value;
         var connection = await session.OpenAsync(cancellationToken);
+        var pairDelay = settings.DelayAfter(charge.Failures - settings.FailuresBeforeDelay + 1);
+        if (pairDelay > TimeSpan.Zero)
+        {
+            // The wait runs from the answer, not from the charge: hashing under load may take a while.
+            await connection.ExecuteAsync(new CommandDefinition(BlockPairSql, new { charge.EmailKey, charge.Source, BlockedUntil = now + pairDelay }, cancellationToken: cancellationToken));
+        }
+
         var failures = await connection.QuerySingleAsync<int>(new CommandDefinition(CountAccountFailureSql, new
         {
             charge.EmailKey,
