@@ -117,7 +117,9 @@ public sealed class MetricsExposureTests
             "Npgsql's pool metrics in /metrics");
 
         Assert.That(metrics, Does.Contain("db_client_connection_pool_name=\"orbit\""));
-        // Npgsql's default name was the connection string without its password ("Host=...;Port=...;Database=...;Username=...").
-        Assert.That(metrics, Does.Not.Contain("Host=").And.Not.Contain("Username=").And.Not.Contain("Database="));
+        // Npgsql's default name is the connection string without its password ("Host=...;Database=...;Username=...").
+        // The metrics are process-wide and the tests' own connections have unnamed pools; Orbit's connection strings
+        // are the ones ending in Application Name=orbit, and none of them may label a series.
+        Assert.That(metrics, Does.Not.Contain("Application Name=orbit"));
     }
 }

@@ -44,7 +44,7 @@ internal sealed class PasswordHasher : IDisposable
     private static readonly TimeSpan BusyRetryAfter = TimeSpan.FromSeconds(1);
 
     public static readonly Error Busy = Error.TooManyRequests("identity.password_hashing_busy",
-        "Too many passwords are being checked right now. Wait for the number of seconds in Retry-After.", BusyRetryAfter);
+        "Orbit is checking too many passwords at the moment. Try again in a second.", BusyRetryAfter);
 
     private static readonly Counter<long> Refused = OrbitTelemetry.Meter.CreateCounter<long>(
         "orbit.identity.password_hashing.refused", unit: "{request}", description: "Password hashes refused with 429 because every turn and queue place was taken.");

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orbit.Shared.Data;
+using Orbit.Shared.Http;
 using Orbit.Shared.Results;
 
 namespace Orbit.Modules.Identity.Features.SignIn;
@@ -108,8 +109,9 @@ internal sealed class SignInThrottle(IDbSession session, IOptions<SignInThrottle
         update identity.sign_in_account_throttles set blocked_until = greatest(blocked_until, @BlockedUntil) where email_key = @EmailKey
         """;
 
+    // The detail names the wait: the web app shows it to the person signing in, who cannot see Retry-After.
     public static Error Throttled(TimeSpan wait) => Error.TooManyRequests("identity.sign_in_throttled",
-        "Too many failed sign-ins for this account from here. Wait for the number of seconds in Retry-After.", wait);
+        $"Too many failed sign-ins for this account from your address. Try again in {ApiResults.RetryAfterSeconds(wait)} s.", wait);
 
     public static string EmailKeyOf(string email) => email.Trim().ToLowerInvariant();
 
