@@ -45,19 +45,30 @@ def measure(label, port, token, burst, idle_samples, round_no):
         with lock:
             statuses[status] = statuses.get(status, 0) + 1
     threads = [threading.Thread(target=sign_in, args=(i,)) for i in range(burst)]
+    # Open loop: a list request every 100 ms, each on its own thread, whether or not the previous one has answered,
+    # so that a stalled host shows in every sample it stalls rather than in one long one (coordinated omission).
+    during, samplers = [], []
+    def sample():
+        elapsed = list_ms()
+        with lock:
+            during.append(elapsed)
     start = time.perf_counter()
     for t in threads:
         t.start()
-    during = []
-    while len(during) < 5 or (any(t.is_alive() for t in threads) and len(during) < 200):
-        during.append(list_ms())
+    while len(samplers) < 10 or (any(t.is_alive() for t in threads) and len(samplers) < 300):
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        samplers.append(sampler)
+        time.sleep(0.1)
     for t in threads:
         t.join()
     burst_s = time.perf_counter() - start
+    for sampler in samplers:
+        sampler.join()
     idle_p50, busy_p50 = statistics.median(idle), statistics.median(during)
     print(json.dumps({
         "build": label, "round": round_no, "idle_p50_ms": round(idle_p50, 1), "burst_p50_ms": round(busy_p50, 1),
-        "burst_max_ms": round(max(during), 1), "ratio_p50": round(busy_p50 / idle_p50, 1), "samples": len(during),
+        "burst_p90_ms": round(statistics.quantiles(during, n=10)[-1], 1), "burst_max_ms": round(max(during), 1), "ratio_p50": round(busy_p50 / idle_p50, 1), "samples": len(during),
         "burst_wall_s": round(burst_s, 2), "burst_statuses": {str(k): v for k, v in sorted(statuses.items(), key=str)},
     }), flush=True)
 
