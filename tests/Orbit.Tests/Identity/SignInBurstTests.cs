@@ -30,11 +30,12 @@ public sealed class SignInBurstTests
         using var member = await user.ClientAsync();
         await ProjectScenarios.CreateProjectAsync(member);
 
-        async Task<double> ListMs()
+        // From when the request was due: in-process, a starved thread pool also delays the start of the request.
+        async Task<double> ListMs(long? dueAt = null)
         {
-            var watch = Stopwatch.StartNew();
+            var due = dueAt ?? Stopwatch.GetTimestamp();
             using var response = await member.GetAsync(new Uri("/api/v1/projects", UriKind.Relative));
-            var elapsed = watch.Elapsed.TotalMilliseconds;
+            var elapsed = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
             await Expect.Status(response, HttpStatusCode.OK);
             return elapsed;
         }
@@ -53,12 +54,17 @@ public sealed class SignInBurstTests
         using var anonymous = _api.CreateClient();
         var burst = Task.WhenAll(Enumerable.Range(0, 60).Select(i => Task.Run(() =>
             anonymous.SignInFromAsync($"198.18.{i / 250}.{i % 250 + 1}", $"burst-{Guid.NewGuid():N}@tests.orbit", "a wrong password"))));
-        var busy = new List<double>();
-        while (busy.Count < 5 || (!burst.IsCompleted && busy.Count < 25))
+        // Open loop: a list request every 100 ms whether or not the previous one answered, so that a stalled host
+        // shows in every sample it delays (a closed loop would record one long sample and then fast ones).
+        var samplers = new List<Task<double>>();
+        while (samplers.Count < 10 || (!burst.IsCompleted && samplers.Count < 50))
         {
-            busy.Add(await ListMs());
+            var due = Stopwatch.GetTimestamp();
+            samplers.Add(Task.Run(() => ListMs(due)));
+            await Task.Delay(100);
         }
 
+        var busy = (await Task.WhenAll(samplers)).ToList();
         var responses = await burst;
         var statuses = responses.Select(r => r.StatusCode).ToList();
         var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
