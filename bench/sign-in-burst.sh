@@ -33,10 +33,13 @@ git worktree add --detach "$WORK/base-src" "$BASE_REF" >/dev/null 2>&1
 dotnet publish "$WORK/base-src/src/Host/Host.csproj" -c Release -o "$WORK/base" -p:OrbitSkipWebBuild=true -v q -nologo >/dev/null
 dotnet publish src/Host/Host.csproj -c Release -o "$WORK/head" -p:OrbitSkipWebBuild=true -v q -nologo >/dev/null
 
+# Production refuses plain-text webhook secrets; both spellings, so that older and newer builds start.
+KEY=$(head -c 32 /dev/urandom | base64)
 start_host() { # name port database
   ( cd "$WORK/$1" && ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=$3" \
     Jwt__SigningKey="bench-only-signing-key-0123456789-abcdefghijkl" ASPNETCORE_ENVIRONMENT=Production \
     RateLimiting__Api__PermitLimit=1000000 RateLimiting__Credentials__PermitLimit=100000 Logging__LogLevel__Default=Warning \
+    Webhooks__SecretEncryptionKey="$KEY" Webhooks__SecretEncryptionKeys__bench="$KEY" Webhooks__ActiveSecretKeyId=bench \
     exec dotnet Orbit.Host.dll --urls "http://0.0.0.0:$2" >"$WORK/$1.log" 2>&1 )
 }
 start_host base "$BASE_PORT" orbit_base & BASE_PID=$!
