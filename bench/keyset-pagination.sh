@@ -22,6 +22,8 @@ $PSQL -c "create database orbit" >/dev/null
 dotnet publish src/Host/Host.csproj -c Release -o "$WORK/app" -v q -nologo >/dev/null
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=orbit"
 export Jwt__SigningKey="bench-only-signing-key-0123456789-abcdefghijkl" ASPNETCORE_ENVIRONMENT=Production
+# Production requires a webhook secret key: a fixed one for the benchmark (base64 of 32 bytes).
+export Webhooks__SecretEncryptionKeys__bench="YmVuY2gtb25seS13ZWJob29rLWtleS0zMi1ieXRlcyE="
 export RateLimiting__Api__PermitLimit=1000000 RateLimiting__Credentials__PermitLimit=1000 Logging__LogLevel__Default=Warning
 dotnet "$WORK/app/Orbit.Host.dll" --urls "http://127.0.0.1:$API_PORT" >"$WORK/host.log" 2>&1 & HOST_PID=$!
 API="http://127.0.0.1:$API_PORT/api/v1"

@@ -112,12 +112,15 @@ app.UseMiddleware<RequestLoggingMiddleware>();
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseManagementPort();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+// The framework's bare answers (401 and 403 challenges, 404, 405) become problem documents whatever the request's
+// Accept says: the problem details service alone would fall back to text/plain for Accept: text/html.
+app.UseStatusCodePages(status => ApiResults.WriteProblemAsync(status.HttpContext, new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status.HttpContext.Response.StatusCode }));
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseOrbitWebApp();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
+app.UseMiddleware<InputTextMiddleware>();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
@@ -128,7 +131,12 @@ if (app.Configuration.GetValue("Telemetry:PrometheusEnabled", true))
     app.MapPrometheusScrapingEndpoint("/metrics");
 }
 
-var api = app.MapGroup("/api/v1").RequireRateLimiting(OrbitPolicies.ApiRateLimit);
+// CredentialRules: what a personal access token's scope allows, and which endpoints need an interactive session;
+// then InputTextFilter refuses NUL and invalid Unicode in query, route and header values.
+var api = app.MapGroup("/api/v1")
+    .RequireRateLimiting(OrbitPolicies.ApiRateLimit)
+    .RequireCredentialRules()
+    .AddEndpointFilterFactory(InputTextFilter.Create);
 foreach (var module in OrbitModules.All)
 {
     module.MapEndpoints(api);

@@ -3,15 +3,18 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using Orbit.Shared.Http;
 
 namespace Orbit.Host.Http;
 
 /// <summary>
 /// The one place exceptions become problem documents. Unreadable requests (malformed JSON, wrong types, unknown
-/// properties, oversized bodies, unparsable query values) get a 4xx that names the field; a lost database gets a
-/// 503; anything else is a 500 with the trace id and never a stack trace.
+/// properties, oversized bodies, unparsable query values) get a 4xx that names the field; a value the database
+/// refuses (a PostgreSQL data exception, class 22) is the client's 400, behind the edge checks of
+/// <see cref="InputText"/> and the validators; a lost database gets a 503; anything else is a 500 with the trace id and
+/// never a stack trace. The answer is a problem document whatever the request's Accept header says.
 /// </summary>
-internal sealed partial class UnhandledExceptionHandler(IProblemDetailsService problems, ILogger<UnhandledExceptionHandler> logger)
+internal sealed partial class UnhandledExceptionHandler(ILogger<UnhandledExceptionHandler> logger)
     : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -25,6 +28,7 @@ internal sealed partial class UnhandledExceptionHandler(IProblemDetailsService p
         var problem = exception switch
         {
             BadHttpRequestException bad => FromBadRequest(bad),
+            PostgresException postgres when postgres.SqlState.StartsWith("22", StringComparison.Ordinal) => RefusedValue(postgres.SqlState),
             NpgsqlException npgsql when npgsql is not PostgresException || npgsql.IsTransient => DatabaseUnavailable(),
             TimeoutException => DatabaseUnavailable(),
             _ => null,
@@ -39,15 +43,41 @@ internal sealed partial class UnhandledExceptionHandler(IProblemDetailsService p
                 Detail = "An unexpected error occurred. Quote the traceId when you report it.",
             };
         }
+        else if (exception is PostgresException refused && problem.Status == StatusCodes.Status400BadRequest)
+        {
+            // The client's mistake, not the server's: a warning, so input alone cannot fire the error-ratio alert.
+            logger.LogWarning("The database refused a value ({SqlState}: {Reason}) for {Method} {Path}", refused.SqlState, refused.MessageText, context.Request.Method, context.Request.Path);
+        }
         else if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             logger.LogWarning(exception, "Database unavailable for {Method} {Path}", context.Request.Method, context.Request.Path);
             context.Response.Headers.RetryAfter = "5";
         }
 
-        context.Response.StatusCode = problem.Status!.Value;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+        await ApiResults.WriteProblemAsync(context, problem);
+        return true;
     }
+
+    /// <summary>
+    /// A data exception (SQLSTATE class 22: text PostgreSQL cannot store, a value too long or out of range, a
+    /// malformed number or date) only arises from a value the request carried. The detail says what kind, not which
+    /// value: the database's message may quote it.
+    /// </summary>
+    private static ProblemDetails RefusedValue(string sqlState) => new()
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Detail = sqlState switch
+        {
+            PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter =>
+                "A text value contains a character that cannot be stored (such as NUL).",
+            PostgresErrorCodes.StringDataRightTruncation => "A value is longer than allowed.",
+            PostgresErrorCodes.NumericValueOutOfRange => "A number is out of range.",
+            PostgresErrorCodes.DatetimeFieldOverflow or PostgresErrorCodes.InvalidDatetimeFormat => "A date or time is out of range or malformed.",
+            PostgresErrorCodes.InvalidTextRepresentation => "A value does not have the expected format.",
+            _ => "A value in the request cannot be used.",
+        },
+        Extensions = { ["code"] = "request.invalid_value" },
+    };
 
     private static ProblemDetails DatabaseUnavailable() => new()
     {

@@ -31,9 +31,13 @@ internal sealed record EndpointTraits(
         var hasBody = parameters.Any(p => p.Source == BindingSource.Body) || metadata.OfType<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>().Any();
         var ifMatch = metadata.OfType<Versioning.IfMatchMetadata>().Any();
         var idempotent = metadata.OfType<Idempotency.IdempotentEndpointMetadata>().Any();
+        var authenticated = !anonymous && authorize.Count > 0;
+        // CredentialRules: a read-only personal access token is refused any write, and a token any interactive-only endpoint (403).
+        var credentialRestricted = authenticated && (CredentialRules.IsWrite(description.HttpMethod ?? "GET")
+            || metadata.OfType<CredentialRules.InteractiveSessionMetadata>().Any());
         return new EndpointTraits(
-            RequiresAuthentication: !anonymous && authorize.Count > 0,
-            RequiresPolicy: !anonymous && authorize.Any(a => a.Policy is not null || a.Roles is not null),
+            RequiresAuthentication: authenticated,
+            RequiresPolicy: (!anonymous && authorize.Any(a => a.Policy is not null || a.Roles is not null)) || credentialRestricted,
             HasBody: hasBody,
             HasInput: hasBody || ifMatch || idempotent || parameters.Any(p => p.Source == BindingSource.Query || p.Source == BindingSource.Header),
             HasPathParameters: parameters.Any(p => p.Source == BindingSource.Path),

@@ -40,7 +40,13 @@ internal sealed class ServerSentEventsDocumentation : IOpenApiOperationTransform
                     "```\nid: <cursor>\nevent: <type, e.g. task.created>\ndata: <one line of JSON>\n\n```\n\n" +
                     $"`data` is a `{dataSchema}` (the same JSON as an item of the JSON page; `x-sse-data` references its schema), `event` repeats its `type`, " +
                     "and `id` is its cursor: reconnect with it as `Last-Event-ID` to continue after it. Lines starting with `:` are " +
-                    "keep-alive comments and carry no event.",
+                    "keep-alive comments and carry no event.\n\n" +
+                    "The stream ends when its credential stops granting access: at the access token's expiry (`exp`) exactly, and within " +
+                    "seconds when the user is disabled, the personal access token revoked, or the user's sessions ended (sign out everywhere, " +
+                    $"password change, forced reset). Its last message then says why, without an `id`:\n\n```\nevent: {ServerSentEventsMetadata.SessionEndedEvent}\n" +
+                    "data: {\"reason\":\"token_expired\"}\n\n```\n\n`reason` is `token_expired` (refresh the access token, then reconnect with " +
+                    "`Last-Event-ID`), `user_disabled`, `token_revoked` or `signed_out` (sign in again). Reconnecting with the same credential " +
+                    "would only be refused (401).",
             },
             Extensions = new Dictionary<string, IOpenApiExtension>
             {

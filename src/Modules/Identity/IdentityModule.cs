@@ -47,6 +47,7 @@ internal sealed class IdentityModule : IModule
         services.AddHostedService(sp => sp.GetRequiredService<SignInThrottlePruner>());
         services.AddScoped<TokenPairIssuer>();
         services.AddScoped<IUserDirectory, UserDirectory.UserDirectory>();
+        services.AddScoped<ICredentialValidity, CredentialValidity>();
         services.AddIdentityAuthentication();
         services.AddHostedService<BootstrapAdminService>();
     }

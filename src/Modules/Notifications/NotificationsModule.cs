@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orbit.Modules.Notifications.Authorization;
 using Orbit.Modules.Notifications.InApp;
@@ -25,7 +26,7 @@ internal sealed class NotificationsModule : IModule
     {
         services.AddValidatorsFromAssemblyContaining<NotificationsModule>(includeInternalTypes: true);
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
+        services.AddSingleton<IValidateOptions<WebhookOptions>>(provider => new WebhookOptionsValidator(provider.GetRequiredService<IHostEnvironment>()));
 
         // Both consumers run in the relay's scope and transaction (see IIntegrationEventSubscriber).
         services.AddScoped<IIntegrationEventSubscriber, NotificationSubscriber>();
@@ -33,9 +34,12 @@ internal sealed class NotificationsModule : IModule
 
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookDispatchSignal>();
+        services.AddSingleton<IWebhookHostResolver, DnsWebhookHostResolver>();
+        services.AddSingleton<WebhookDestinationGuard>();
         services.AddSingleton<WebhookSender>();
         services.AddWebhookHttpClient();
         services.AddHostedService<WebhookDispatcher>();
+        services.AddHostedService<WebhookSecretReencryption>();
 
         services.AddScoped(typeof(IRequestAuthorizer<>), typeof(ProjectWebhooksAuthorizer<>));
         services.AddScoped(typeof(IRequestAuthorizer<>), typeof(WebhookAuthorizer<>));

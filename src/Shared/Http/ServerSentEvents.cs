@@ -11,4 +11,10 @@ public sealed record ServerSentEventsMetadata(Type DataType)
     public const string ContentType = "text/event-stream";
 
     public const string LastEventIdHeader = "Last-Event-ID";
+
+    /// <summary>
+    /// The last message of a stream whose credential stopped granting access: <c>event: session.ended</c>,
+    /// <c>data: {"reason": "token_expired" | "user_disabled" | "token_revoked" | "signed_out"}</c>, no <c>id:</c>.
+    /// </summary>
+    public const string SessionEndedEvent = "session.ended";
 }

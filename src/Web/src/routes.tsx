@@ -69,6 +69,10 @@ export const routes: RouteObject[] = [
                 ...page(() => import('./pages/settings/TokensPage').then((m) => m.TokensPage)),
               },
               {
+                path: 'settings/security',
+                ...page(() => import('./pages/settings/SecurityPage').then((m) => m.SecurityPage)),
+              },
+              {
                 path: 'admin',
                 Component: RequireAdmin,
                 children: [

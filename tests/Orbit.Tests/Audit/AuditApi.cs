@@ -111,6 +111,27 @@ internal sealed class EventStreamReader(Stream stream) : IDisposable
     /// <summary>Comment lines seen (<c>: keep-alive</c>).</summary>
     public int Comments { get; private set; }
 
+    /// <summary>The <c>reason</c> of the stream's <c>session.ended</c> message, once read.</summary>
+    public string? EndedReason { get; private set; }
+
+    /// <summary>
+    /// Reads until the server ends the stream (or the deadline passes), and returns the reason its last message gave
+    /// (<c>session.ended</c>), or null when it ended without one.
+    /// </summary>
+    public async Task<string?> ReadToEndAsync(TimeSpan deadline)
+    {
+        try
+        {
+            await ReadUntilAsync(_ => false, deadline);
+        }
+        catch (EndOfStreamException)
+        {
+            return EndedReason;
+        }
+
+        return EndedReason;
+    }
+
     /// <summary>Reads events until <paramref name="until"/> holds for those read so far, or the deadline passes.</summary>
     public async Task<List<FeedItem>> ReadUntilAsync(Func<List<FeedItem>, bool> until, TimeSpan? deadline = null)
     {
@@ -126,7 +147,12 @@ internal sealed class EventStreamReader(Stream stream) : IDisposable
                 var line = await _reader.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException("The server ended the stream.");
                 if (line.Length == 0)
                 {
-                    if (data.Count > 0)
+                    if (name == "session.ended")
+                    {
+                        Assert.That(id, Is.Null, "the end of a session is not an event: it has no id to resume from");
+                        EndedReason = JsonDocument.Parse(string.Join('\n', data)).RootElement.GetProperty("reason").GetString();
+                    }
+                    else if (data.Count > 0)
                     {
                         var item = JsonSerializer.Deserialize<FeedItem>(string.Join('\n', data), AuditApi.Json)!;
                         Assert.That(item.Id, Is.EqualTo(id), "the SSE id is the event's cursor");

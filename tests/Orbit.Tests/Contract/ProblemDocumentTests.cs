@@ -61,6 +61,18 @@ public sealed class ProblemDocumentTests
         Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("validation_failed"));
     }
 
+    [TestCase("text/html")]
+    [TestCase("image/png")]
+    [TestCase("text/event-stream")]
+    public async Task A_request_that_accepts_no_json_still_gets_a_problem_document(string accept)
+    {
+        using var client = TestPostgres.Api.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/users/me");
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        using var response = await client.SendAsync(request);
+        await ExpectCode(response, HttpStatusCode.Unauthorized, "auth.unauthenticated");
+    }
+
     private static async Task ExpectCode(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         var problem = await Expect.Problem(response, status);

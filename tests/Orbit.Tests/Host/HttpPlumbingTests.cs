@@ -131,7 +131,8 @@ public sealed class HttpPlumbingTests
         [
             "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/users/me",
             "/api/v1/users/me/tokens", "/api/v1/users/me/tokens/{id}", "/api/v1/admin/users", "/api/v1/admin/users/{id}/roles",
-            "/api/v1/admin/users/{id}/disable", "/api/v1/admin/users/{id}/enable",
+            "/api/v1/admin/users/{id}/disable", "/api/v1/admin/users/{id}/enable", "/api/v1/admin/users/{id}/reset-password",
+            "/api/v1/users/me/password", "/api/v1/auth/logout-all", "/api/v1/auth/reset-password",
         ];
         Assert.That(paths.EnumerateObject().Select(p => p.Name), Is.SupersetOf(expected));
 

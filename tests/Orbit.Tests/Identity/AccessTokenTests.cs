@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Claims;
 using System.Text;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Orbit.Tests.Infrastructure;
 
@@ -18,20 +16,8 @@ public sealed class AccessTokenTests
         return await client.GetAsync(new Uri("/api/v1/users/me", UriKind.Relative));
     }
 
-    private static string Forge(Guid userId, string issuer = "orbit", string audience = "orbit-api", string key = OrbitApi.SigningKey, DateTime? expires = null)
-    {
-        var now = DateTime.UtcNow;
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Subject = new ClaimsIdentity([new Claim("sub", userId.ToString()), new Claim("role", "admin")]),
-            Issuer = issuer,
-            Audience = audience,
-            IssuedAt = now.AddHours(-2),
-            NotBefore = now.AddHours(-2),
-            Expires = expires ?? now.AddMinutes(10),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
-        });
-    }
+    private static string Forge(Guid userId, string issuer = "orbit", string audience = "orbit-api", string key = OrbitApi.SigningKey, DateTime? expires = null) =>
+        AccessTokens.Forge(userId, issuer, audience, key, expires);
 
     [Test]
     public async Task The_current_user_is_returned_with_id_email_name_roles_and_creation_time()
@@ -65,6 +51,24 @@ public sealed class AccessTokenTests
         var user = await Api.RegisterAsync();
         using var response = await MeAsync(Forge(user.Id));
         await Expect.Status(response, HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task Issued_access_tokens_say_they_are_access_tokens_with_typ_at_jwt()
+    {
+        var user = await Api.RegisterAsync();
+        var token = (await user.SignInAsync()).AccessToken;
+        Assert.That(AccessTokens.HeaderOf(token).GetProperty("typ").GetString(), Is.EqualTo("at+jwt"));
+    }
+
+    [Test]
+    public async Task A_correctly_signed_token_without_typ_at_jwt_is_401()
+    {
+        var user = await Api.RegisterAsync();
+        using var plainJwt = await MeAsync(AccessTokens.Forge(user.Id, type: null));
+        using var otherType = await MeAsync(AccessTokens.Forge(user.Id, type: "id+jwt"));
+        await Expect.Problem(plainJwt, HttpStatusCode.Unauthorized);
+        await Expect.Problem(otherType, HttpStatusCode.Unauthorized);
     }
 
     [Test]

@@ -157,4 +157,69 @@ public sealed class PersonalAccessTokenTests
 
         Assert.That(seen, Is.EqualTo(created));
     }
+
+    private static async Task<JsonElement> CreateWithScopeAsync(HttpClient client, string? scope)
+    {
+        using var response = await client.PostAsJsonAsync("/api/v1/users/me/tokens", scope is null ? new { name = "scoped" } : (object)new { name = "scoped", scope });
+        await Expect.Status(response, HttpStatusCode.Created);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    [Test]
+    public async Task A_token_is_read_only_unless_created_read_write_and_a_read_token_cannot_write()
+    {
+        var user = await Api.RegisterAsync();
+        using var session = await user.ClientAsync();
+        var byDefault = await CreateWithScopeAsync(session, null);
+        Assert.That(byDefault.GetProperty("scope").GetString(), Is.EqualTo("read"), "least privilege by default");
+        using var reader = Api.CreateClient(byDefault.GetProperty("token").GetString()!);
+
+        using var read = await reader.GetAsync(new Uri("/api/v1/projects", UriKind.Relative));
+        using var write = await reader.PostAsJsonAsync("/api/v1/projects", new { key = ProjectScenarios.NewKey(), name = "By a read token" });
+
+        await Expect.Status(read, HttpStatusCode.OK);
+        var problem = await Expect.Problem(write, HttpStatusCode.Forbidden);
+        Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("auth.insufficient_scope"));
+        using var projects = await session.GetAsync(new Uri("/api/v1/projects", UriKind.Relative));
+        Assert.That(await projects.Content.ReadAsStringAsync(), Does.Not.Contain("By a read token"), "nothing was written");
+
+        var readWrite = await CreateWithScopeAsync(session, "read-write");
+        using var writer = Api.CreateClient(readWrite.GetProperty("token").GetString()!);
+        using var created = await writer.PostAsJsonAsync("/api/v1/projects", new { key = ProjectScenarios.NewKey(), name = "By a read-write token" });
+        await Expect.Status(created, HttpStatusCode.Created);
+    }
+
+    [Test]
+    public async Task The_scope_is_listed_and_an_unknown_scope_is_refused()
+    {
+        var user = await Api.RegisterAsync();
+        using var session = await user.ClientAsync();
+        var created = await CreateWithScopeAsync(session, "read-write");
+
+        using var list = await session.GetAsync(new Uri("/api/v1/users/me/tokens", UriKind.Relative));
+        var listed = JsonDocument.Parse(await list.Content.ReadAsStringAsync()).RootElement.GetProperty("items")[0];
+        using var unknown = await session.PostAsJsonAsync("/api/v1/users/me/tokens", new { name = "admin", scope = "admin" });
+
+        Assert.That(listed.GetProperty("id").GetGuid(), Is.EqualTo(created.GetProperty("id").GetGuid()));
+        Assert.That(listed.GetProperty("scope").GetString(), Is.EqualTo("read-write"));
+        await Expect.ValidationError(unknown, "scope");
+    }
+
+    [Test]
+    public async Task A_token_cannot_mint_tokens_so_revoking_it_leaves_nothing_behind()
+    {
+        var user = await Api.RegisterAsync();
+        using var session = await user.ClientAsync();
+        var parent = await CreateWithScopeAsync(session, "read-write");
+        using var patClient = Api.CreateClient(parent.GetProperty("token").GetString()!);
+
+        using var mint = await patClient.PostAsJsonAsync("/api/v1/users/me/tokens", new { name = "child", scope = "read-write" });
+        using var revokeOther = await patClient.DeleteAsync(new Uri($"/api/v1/users/me/tokens/{parent.GetProperty("id").GetGuid()}", UriKind.Relative));
+
+        var problem = await Expect.Problem(mint, HttpStatusCode.Forbidden);
+        Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("auth.interactive_session_required"));
+        await Expect.Problem(revokeOther, HttpStatusCode.Forbidden);
+        using var list = await session.GetAsync(new Uri("/api/v1/users/me/tokens", UriKind.Relative));
+        Assert.That(JsonDocument.Parse(await list.Content.ReadAsStringAsync()).RootElement.GetProperty("items").GetArrayLength(), Is.EqualTo(1));
+    }
 }

@@ -58,6 +58,49 @@ public sealed class RegistrationTests
         await Expect.ValidationError(response, field);
     }
 
+    private static string Varied(int length) => string.Concat(Enumerable.Repeat("kq7#mv2$pz9!wr4&", 9))[..length];
+
+    [TestCase("password1234", "a common password")]
+    [TestCase("qwertyuiop123", "a common password")]
+    [TestCase("Dragon2024!!!", "a common password with digits and symbols added")]
+    [TestCase("abababababab", "too few different characters")]
+    public async Task A_common_or_breached_password_is_refused_with_a_validation_problem(string password, string why)
+    {
+        using var client = Api.CreateClient();
+        var email = NewEmail();
+
+        using var response = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password, displayName = "N" });
+
+        var problem = await Expect.ValidationError(response, "password");
+        Assert.That(problem.GetProperty("errors").GetProperty("password")[0].GetString(), Does.Contain("choose another"), why);
+        using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
+        await Expect.Problem(login, HttpStatusCode.Unauthorized);
+    }
+
+    [Test]
+    public async Task A_password_that_is_or_contains_the_email_is_refused()
+    {
+        using var client = Api.CreateClient();
+        var email = NewEmail();
+        var namePart = email.Split('@')[0];
+
+        using var same = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = email, displayName = "N" });
+        using var containsName = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = namePart + "!x", displayName = "N" });
+
+        await Expect.ValidationError(same, "password");
+        var problem = await Expect.ValidationError(containsName, "password");
+        Assert.That(problem.GetProperty("errors").GetProperty("password")[0].GetString(), Does.Contain("email"));
+    }
+
+    [Test]
+    public async Task The_shipped_blocklist_holds_tens_of_thousands_of_breached_passwords()
+    {
+        var list = await File.ReadAllLinesAsync(Path.Combine(RepositoryLayout.Root, "src/Modules/Identity/Passwords/common-passwords.txt"));
+        var passwords = list.Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        Assert.That(passwords, Has.Count.GreaterThan(40_000));
+        Assert.That(passwords, Does.Contain("password").And.Contain("123456").And.Contain("qwertyuiop"));
+    }
+
     [Test]
     public async Task Password_length_bounds_are_12_and_128()
     {
@@ -67,9 +110,10 @@ public sealed class RegistrationTests
         using var tooShort = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = NewEmail(), password = new string('x', 11), displayName = "N" });
         await Expect.ValidationError(tooShort, "password");
 
-        using var shortest = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = NewEmail(), password = new string('x', 12), displayName = "N" });
+        // Varied characters: a run of one character is refused by the password policy, whatever its length.
+        using var shortest = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = NewEmail(), password = Varied(12), displayName = "N" });
         await Expect.Status(shortest, HttpStatusCode.Created);
-        using var longest = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = NewEmail(), password = new string('x', 128), displayName = "N" });
+        using var longest = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = NewEmail(), password = Varied(128), displayName = "N" });
         await Expect.Status(longest, HttpStatusCode.Created);
     }
 

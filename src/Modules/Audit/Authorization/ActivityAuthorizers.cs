@@ -13,7 +13,11 @@ internal interface IProjectActivityRequest
     Guid ProjectId { get; }
 }
 
-/// <summary>A read of one task's audited history, the task named by id or key: any member of its project may.</summary>
+/// <summary>
+/// A read of one task's audited history, the task named by id or key: any member of its project may, while the task is
+/// not in the trash; a task in the trash only maintainers and owners, who may read the trash (anyone else gets 404, as
+/// from <c>GET /tasks/{idOrKey}</c>).
+/// </summary>
 internal interface ITaskActivityRequest
 {
     string TaskRef { get; }
@@ -30,6 +34,13 @@ internal static class ActivityAccess
     /// </summary>
     public static async ValueTask<bool> IsMemberAsync(IProjectMembership memberships, Guid projectId, Guid userId, CancellationToken cancellationToken) =>
         (await memberships.FindAsync(projectId, userId, cancellationToken))?.Allows(ProjectRole.Viewer) == true;
+
+    /// <summary>
+    /// Whether the reader may read the project's trash, and so the history of its tasks in the trash
+    /// (<see cref="Visibility.AuditVisibility"/>). Asked by the handlers after authorization, of the same (cached) membership.
+    /// </summary>
+    public static async ValueTask<bool> SeesTrashAsync(IProjectMembership memberships, Guid projectId, Guid userId, CancellationToken cancellationToken) =>
+        Visibility.AuditVisibility.SeesTrash(await memberships.FindAsync(projectId, userId, cancellationToken));
 }
 
 internal sealed class ProjectActivityAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user) : IRequestAuthorizer<TMessage>
@@ -45,8 +56,12 @@ internal sealed class TaskActivityAuthorizer<TMessage>(IProjectMembership member
     public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken)
     {
         var task = await TaskReference.ResolveAsync(session, message.TaskRef, cancellationToken);
-        return task is not null && await ActivityAccess.IsMemberAsync(memberships, task.ProjectId, user.Id, cancellationToken)
-            ? null
-            : ActivityAccess.TaskNotFound;
+        if (task is null)
+        {
+            return ActivityAccess.TaskNotFound;
+        }
+
+        var membership = await memberships.FindAsync(task.ProjectId, user.Id, cancellationToken);
+        return membership?.Allows(task.Trashed ? ProjectRole.Maintainer : ProjectRole.Viewer) == true ? null : ActivityAccess.TaskNotFound;
     }
 }

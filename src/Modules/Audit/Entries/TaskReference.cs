@@ -4,8 +4,8 @@ using Orbit.Shared.Data;
 
 namespace Orbit.Modules.Audit.Entries;
 
-/// <summary>A task the audit trail has heard of, and the project it belongs to.</summary>
-internal sealed record AuditedTask(Guid TaskId, Guid ProjectId);
+/// <summary>A task the audit trail has heard of, the project it belongs to, and whether it is in the trash now.</summary>
+internal sealed record AuditedTask(Guid TaskId, Guid ProjectId, bool Trashed);
 
 /// <summary>
 /// A task named in a URL, by UUID or by key (<c>ABC-42</c>, any case). Audit cannot ask the tasks schema, so it
@@ -15,7 +15,8 @@ internal sealed partial record TaskReference(Guid? Id, string? Key)
 {
     // entries_by_task for an id, entries_by_task_key for a key; any row of the task names the same task and project.
     private const string ResolveSql = """
-        select e.task_id as TaskId, e.project_id as ProjectId
+        select e.task_id as TaskId, e.project_id as ProjectId,
+               exists (select 1 from audit.trashed_tasks tt where tt.task_id = e.task_id) as Trashed
         from audit.entries e
         where (e.task_id = @TaskId or e.task_key = @TaskKey)
         limit 1

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Orbit.Modules.Audit.Chain;
+using Orbit.Modules.Audit.Visibility;
 using Orbit.Shared.Data;
 using Orbit.Shared.Events;
 
@@ -106,6 +107,8 @@ internal sealed class AuditSubscriber(IDbSession session, IUnitOfWork unitOfWork
             entry.PreviousHash,
             Hash = AuditEntryHash.Compute(entry),
         }, cancellationToken: cancellationToken));
+        // Which tasks are in the trash and which comments are deleted, for the member reads (docs/adr/0009).
+        await AuditVisibility.RecordAsync(connection, entry, cancellationToken);
 
         await unitOfWork.AfterCommitAsync(() =>
         {

@@ -12,6 +12,9 @@ internal sealed record AccessToken(string Token, int ExpiresInSeconds);
 /// <summary>Short-lived HS256 JWTs. Validation pins the same algorithm, issuer, audience and key (<see cref="IdentityAuthentication"/>).</summary>
 internal sealed class AccessTokenIssuer(IOptions<JwtOptions> options, TimeProvider clock)
 {
+    /// <summary>The JWT <c>typ</c> header of access tokens (RFC 9068), required when they are validated.</summary>
+    public const string TokenType = "at+jwt";
+
     private readonly JsonWebTokenHandler _handler = new();
 
     public static SymmetricSecurityKey KeyOf(JwtOptions options) => new(Encoding.UTF8.GetBytes(options.SigningKey));
@@ -31,6 +34,7 @@ internal sealed class AccessTokenIssuer(IOptions<JwtOptions> options, TimeProvid
 
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
+            TokenType = TokenType,
             Subject = new ClaimsIdentity(claims),
             Issuer = jwt.Issuer,
             Audience = jwt.Audience,

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +44,9 @@ internal static class IdentityAuthentication
                     ValidAudience = jwt.Audience,
                     IssuerSigningKey = AccessTokenIssuer.KeyOf(jwt),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    // RFC 9068: an access token says it is one, so no other JWT signed with this key (a future ID
+                    // token, say) can be presented as one.
+                    ValidTypes = [AccessTokenIssuer.TokenType, "application/" + AccessTokenIssuer.TokenType],
                     ValidateIssuer = true,
                     ValidateAudience = true,
                     ValidateLifetime = true,
@@ -62,7 +64,7 @@ internal static class IdentityAuthentication
                         var session = context.HttpContext.RequestServices.GetRequiredService<IDbSession>();
                         if (context.Principal is null || !await ActiveUser.RefreshAsync(context.Principal, session, context.HttpContext.RequestAborted))
                         {
-                            context.Fail("The user is disabled or no longer exists.");
+                            context.Fail("The user is disabled or no longer exists, or the token was issued before the user's sessions were ended.");
                         }
                     },
                 };
@@ -71,27 +73,22 @@ internal static class IdentityAuthentication
     }
 }
 
-/// <summary>Re-reads the user's row for every authenticated request: disabled users stop, role changes apply.</summary>
+/// <summary>
+/// Re-reads the user's state for every request authenticated by an access token: disabled users stop, tokens issued
+/// before the user's sessions were ended stop, role changes apply. The rule itself is <see cref="UserState.Admit"/>.
+/// </summary>
 internal static class ActiveUser
 {
-    private const string Sql = """
-        select roles as Roles
-        from identity.users
-        where id = @UserId and not is_disabled
-        """;
-
     public static async Task<bool> RefreshAsync(ClaimsPrincipal principal, IDbSession session, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(principal.FindFirstValue(OrbitClaims.UserId), out var userId))
+        if (!Guid.TryParse(principal.FindFirstValue(OrbitClaims.UserId), out var userId) || IssuedAt(principal) is not { } issuedAt)
         {
             return false;
         }
 
         var connection = await session.OpenAsync(cancellationToken);
-        // ExecuteScalar: no row (unknown or disabled user) is null, an admin-less user an empty array.
-        var roles = await connection.ExecuteScalarAsync<string[]>(
-            new CommandDefinition(Sql, new { UserId = userId }, cancellationToken: cancellationToken));
-        if (roles is null)
+        var state = await UserState.ReadAsync(connection, userId, cancellationToken);
+        if (state is null || state.Admit(issuedAt) is not null)
         {
             return false;
         }
@@ -102,7 +99,13 @@ internal static class ActiveUser
             identity.RemoveClaim(stale);
         }
 
-        identity.AddClaims(roles.Select(role => new Claim(OrbitClaims.Role, role)));
+        identity.AddClaims(state.Roles.Select(role => new Claim(OrbitClaims.Role, role)));
+        // Only access tokens from sign-in or refresh get here: an interactive session (CredentialRules).
+        identity.AddClaim(new Claim(OrbitClaims.Credential, OrbitCredentials.Session));
         return true;
     }
+
+    /// <summary>The token's <c>iat</c>; every access token Orbit issues has one, and one without it is refused.</summary>
+    public static DateTimeOffset? IssuedAt(ClaimsPrincipal principal) =>
+        long.TryParse(principal.FindFirstValue(OrbitClaims.IssuedAt), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Dapper;
@@ -21,7 +22,8 @@ internal sealed class PersonalAccessTokenHandler(
 {
     // Served by the unique index on token_hash.
     private const string Sql = """
-        select u.id as Id, u.email as Email, u.display_name as DisplayName, u.roles as Roles
+        select u.id as Id, u.email as Email, u.display_name as DisplayName, u.roles as Roles,
+               t.id as TokenId, t.scope as Scope, t.expires_at as ExpiresAt
         from identity.personal_access_tokens t
         join identity.users u on u.id = t.user_id
         where t.token_hash = @Hash
@@ -54,6 +56,10 @@ internal sealed class PersonalAccessTokenHandler(
             new(OrbitClaims.UserId, user.Id.ToString()),
             new("email", user.Email),
             new("name", user.DisplayName),
+            new(OrbitClaims.Credential, OrbitCredentials.PersonalAccessToken),
+            new(OrbitClaims.Scope, user.Scope),
+            new(OrbitClaims.TokenId, user.TokenId.ToString()),
+            new(OrbitClaims.Expires, new DateTimeOffset(DateTime.SpecifyKind(user.ExpiresAt, DateTimeKind.Utc)).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         };
         claims.AddRange(user.Roles.Select(role => new Claim(OrbitClaims.Role, role)));
         var identity = new ClaimsIdentity(claims, Scheme.Name, "name", OrbitClaims.Role);
@@ -76,5 +82,11 @@ internal sealed class PersonalAccessTokenHandler(
         public string DisplayName { get; init; } = "";
 
         public string[] Roles { get; init; } = [];
+
+        public Guid TokenId { get; init; }
+
+        public string Scope { get; init; } = "";
+
+        public DateTime ExpiresAt { get; init; }
     }
 }

@@ -1,5 +1,6 @@
 using Orbit.Shared.Validation;
 using FluentValidation;
+using Orbit.Modules.Identity.Passwords;
 
 namespace Orbit.Modules.Identity.Users;
 
@@ -10,10 +11,13 @@ internal static class UserValidationRules
             .MaximumLength(UserRules.EmailMaxLength).WithMessage($"email must be at most {UserRules.EmailMaxLength} characters.")
             .EmailAddress().WithMessage("email must be an email address.");
 
-    public static IRuleBuilderOptions<T, string> ValidPassword<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().WithMessage("password is required.")
+    /// <summary>Length, then <see cref="PasswordPolicy"/> against the account's email (when the command knows it).</summary>
+    public static IRuleBuilderOptions<T, string> ValidPassword<T>(this IRuleBuilder<T, string> rule, Func<T, string?> emailOf, string field = "password") =>
+        rule.NotEmpty().WithMessage($"{field} is required.")
             .Length(UserRules.PasswordMinLength, UserRules.PasswordMaxLength)
-            .WithMessage($"password must be {UserRules.PasswordMinLength} to {UserRules.PasswordMaxLength} characters.");
+            .WithMessage($"{field} must be {UserRules.PasswordMinLength} to {UserRules.PasswordMaxLength} characters.")
+            .Must((command, password) => PasswordPolicy.Refusal(password, emailOf(command), field) is null)
+            .WithMessage((command, password) => PasswordPolicy.Refusal(password, emailOf(command), field));
 
     public static IRuleBuilderOptions<T, string> ValidDisplayName<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty().WithMessage("displayName is required.")

@@ -5,8 +5,11 @@ namespace Orbit.Modules.Notifications.Webhooks;
 
 /// <summary>
 /// Which addresses a webhook may not reach (server-side request forgery): anything that is not a public unicast
-/// address. Checked on the addresses a host name resolves to, at send time, and the connection is then made to the
-/// checked address itself (<see cref="WebhookSender"/>), so a second DNS answer cannot swap it.
+/// address, including IPv6 addresses that carry an internal IPv4 address inside them (an IPv4-compatible, mapped or
+/// translated address, 6to4, Teredo, NAT64), since a host or a gateway may deliver those to the IPv4 address. Checked
+/// when a webhook is registered or its URL changed, and again on the addresses a host name resolves to at send time;
+/// the connection is then made to the checked address itself (<see cref="WebhookSender"/>), so a second DNS answer
+/// cannot swap it.
 /// </summary>
 internal static class NetworkGuard
 {
@@ -25,14 +28,32 @@ internal static class NetworkGuard
         (IPNetwork.Parse("240.0.0.0/4"), "reserved"),
         (IPNetwork.Parse("::/128"), "unspecified"),
         (IPNetwork.Parse("::1/128"), "loopback"),
+        // RFC 8215's local-use NAT64 prefix: a domain's own translator, internal by definition, and the place of the
+        // IPv4 address inside depends on a prefix length only that domain knows, so the whole prefix is refused.
+        (IPNetwork.Parse("64:ff9b:1::/48"), "local-use NAT64"),
         (IPNetwork.Parse("fc00::/7"), "private (unique local)"),
         (IPNetwork.Parse("fe80::/10"), "link-local"),
         (IPNetwork.Parse("fec0::/10"), "site-local"),
         (IPNetwork.Parse("ff00::/8"), "multicast"),
     ];
 
-    // NAT64 (64:ff9b::/96) embeds an IPv4 address in its last 32 bits.
-    private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
+    /// <summary>IPv6 prefixes whose addresses carry an IPv4 address, and where it sits.</summary>
+    private static readonly (IPNetwork Prefix, Func<byte[], IEnumerable<IPAddress>> Embedded)[] Embeddings =
+    [
+        // IPv4-compatible (deprecated, RFC 4291 2.5.5.1): ::a.b.c.d. Also covers :: and ::1, refused above first.
+        (IPNetwork.Parse("::/96"), bytes => [LastFour(bytes)]),
+        // IPv4-mapped (RFC 4291 2.5.5.2): ::ffff:a.b.c.d, which a dual-stack socket sends as IPv4.
+        (IPNetwork.Parse("::ffff:0:0/96"), bytes => [LastFour(bytes)]),
+        // IPv4-translated (RFC 2765 / SIIT): ::ffff:0:a.b.c.d.
+        (IPNetwork.Parse("::ffff:0:0:0/96"), bytes => [LastFour(bytes)]),
+        // NAT64 well-known prefix (RFC 6052): 64:ff9b::a.b.c.d.
+        (IPNetwork.Parse("64:ff9b::/96"), bytes => [LastFour(bytes)]),
+        // 6to4 (RFC 3056): 2002:AABB:CCDD::/48 is the site behind a.b.c.d (bits 16 to 47).
+        (IPNetwork.Parse("2002::/16"), bytes => [new IPAddress(bytes[2..6])]),
+        // Teredo (RFC 4380): 2001:0::/32, the server's IPv4 in bits 32 to 63 and the client's, every bit inverted, in
+        // the last 32 bits. The client is the one packets reach.
+        (IPNetwork.Parse("2001::/32"), bytes => [new IPAddress(bytes[4..8]), new IPAddress(bytes[12..].Select(b => (byte)~b).ToArray())]),
+    ];
 
     /// <returns><c>null</c> when the address is public, else what kind of address it is ("loopback", "private", ...).</returns>
     public static string? RefusalOf(IPAddress address)
@@ -41,11 +62,37 @@ internal static class NetworkGuard
         {
             address = address.MapToIPv4();
         }
-        else if (address.AddressFamily == AddressFamily.InterNetworkV6 && Nat64.Contains(address))
+
+        if (RefusalByTable(address) is { } kind)
         {
-            address = new IPAddress(address.GetAddressBytes()[12..]);
+            return kind;
         }
 
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            var bytes = address.GetAddressBytes();
+            foreach (var (prefix, embedded) in Embeddings)
+            {
+                if (!prefix.Contains(address))
+                {
+                    continue;
+                }
+
+                foreach (var ipv4 in embedded(bytes))
+                {
+                    if (RefusalByTable(ipv4) is { } embeddedKind)
+                    {
+                        return embeddedKind;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string? RefusalByTable(IPAddress address)
+    {
         foreach (var (network, kind) in Refused)
         {
             if (network.BaseAddress.AddressFamily == address.AddressFamily && network.Contains(address))
@@ -56,4 +103,6 @@ internal static class NetworkGuard
 
         return address.Equals(IPAddress.Broadcast) ? "broadcast" : null;
     }
+
+    private static IPAddress LastFour(byte[] bytes) => new(bytes[12..]);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Orbit.Modules.Notifications.Webhooks;
@@ -43,8 +44,19 @@ internal sealed class WebhookOptions
     public int MaxConcurrency { get; set; } = 8;
 
     /// <summary>
-    /// Optional base64 of 32 random bytes. When set, signing secrets are stored AES-256-GCM encrypted with it;
-    /// secrets stored before it was set stay readable. Every host of a deployment needs the same value.
+    /// Keys that encrypt webhook signing secrets (AES-256-GCM), by id (<c>Webhooks:SecretEncryptionKeys:&lt;id&gt;</c>),
+    /// each the base64 of 32 random bytes. Required outside Development and Testing. Every host of a deployment needs
+    /// the same keys. To rotate, add a key, make it active, restart: a start-up pass re-encrypts every secret with it,
+    /// after which the old key can be removed. See <see cref="WebhookSecrets"/>.
+    /// </summary>
+    public Dictionary<string, string> SecretEncryptionKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The id of the key new and re-encrypted secrets use; may be left out when there is one key.</summary>
+    public string? ActiveSecretKeyId { get; set; }
+
+    /// <summary>
+    /// The single key of earlier versions: still honoured, as the key with id <c>default</c>
+    /// (<see cref="WebhookSecretKeys.LegacyKeyId"/>).
     /// </summary>
     public string? SecretEncryptionKey { get; set; }
 
@@ -53,7 +65,11 @@ internal sealed class WebhookOptions
 }
 
 /// <summary>Fails start-up with a message naming each bad setting.</summary>
-internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
+/// <param name="environment">
+/// Outside Development and Testing (and so in Production) a secret encryption key is required; null (unit tests of the
+/// other rules) means Development.
+/// </param>
+internal sealed class WebhookOptionsValidator(IHostEnvironment? environment = null) : IValidateOptions<WebhookOptions>
 {
     public ValidateOptionsResult Validate(string? name, WebhookOptions options)
     {
@@ -108,11 +124,17 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             errors.Add("Webhooks:MaxConcurrency must be between 1 and 64.");
         }
 
-        if (!string.IsNullOrEmpty(options.SecretEncryptionKey) && WebhookSecrets.ParseKey(options.SecretEncryptionKey) is null)
+        var (keys, keyErrors) = WebhookSecretKeys.From(options);
+        errors.AddRange(keyErrors);
+        if (keys.Keys.Count == 0 && RequiresEncryption)
         {
-            errors.Add("Webhooks:SecretEncryptionKey must be the base64 of exactly 32 random bytes.");
+            errors.Add($"Webhooks:SecretEncryptionKeys must hold a key in {environment!.EnvironmentName}: webhook signing secrets are not stored in plain text " +
+                "outside Development. Set Webhooks:SecretEncryptionKeys:<id> to the base64 of 32 random bytes (openssl rand -base64 32) and " +
+                "Webhooks:ActiveSecretKeyId to that id.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private bool RequiresEncryption => environment is not null && !environment.IsDevelopment() && !environment.IsEnvironment("Testing");
 }

@@ -9,7 +9,17 @@ internal static class WebhookRules
     public const int UrlMaxLength = 2000;
     public const int MaxEvents = 50;
 
-    /// <summary>An absolute http or https URL without credentials. Where it points is checked at send time, not here.</summary>
+    /// <summary>
+    /// Said when a URL points at an internal address (<see cref="WebhookDestinationGuard"/>); it does not say which
+    /// address a name resolved to.
+    /// </summary>
+    public const string InternalUrl =
+        "url points to an address webhooks may not reach (loopback, private, link-local or another internal network); use a public address.";
+
+    /// <summary>
+    /// An absolute http or https URL without credentials. Where it points is checked by the handler, after
+    /// authorization (an outsider must not be able to probe DNS through this endpoint), and again at send time.
+    /// </summary>
     public static IRuleBuilderOptions<T, string?> ValidWebhookUrl<T>(this IRuleBuilder<T, string?> rule) =>
         rule.NotEmpty().WithMessage("url is required.")
             .MaximumLength(UrlMaxLength).WithMessage($"url must be at most {UrlMaxLength} characters.")

@@ -19,10 +19,12 @@ internal sealed record AttemptOutcome(bool Succeeded, int? StatusCode, int Durat
 
 /// <summary>
 /// Sends one attempt: POST of <c>{id, type, timestamp, data}</c> with the Standard Webhooks headers. The target's
-/// addresses are resolved and vetted here (<see cref="NetworkGuard"/>) and the connection goes to exactly those
-/// addresses; no proxy, no redirects, a time limit over the whole attempt and a cap on how much of the answer is read.
+/// addresses are resolved and vetted here (<see cref="WebhookDestinationGuard"/>) and the connection goes to exactly
+/// those addresses; no proxy, no redirects, a time limit over the whole attempt and a cap on how much of the answer is
+/// read. A refused target is recorded as <see cref="WebhookDestinationGuard.NotAllowed"/>, which does not say what the
+/// name resolved to.
 /// </summary>
-internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhookOptions> options, TimeProvider clock)
+internal sealed class WebhookSender(IHttpClientFactory clients, WebhookDestinationGuard destinations, IOptions<WebhookOptions> options, TimeProvider clock)
 {
     public const string ClientName = "orbit-webhooks";
 
@@ -36,10 +38,10 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<Webhook
         timeout.CancelAfter(settings.RequestTimeout);
         try
         {
-            var addresses = await ResolveAsync(message.Url, timeout.Token);
-            if (!settings.AllowPrivateNetworks && Refusal(message.Url, addresses) is { } refusal)
+            var addresses = await destinations.ResolveAsync(message.Url, timeout.Token);
+            if (destinations.Refuses(message.Url, addresses))
             {
-                return new AttemptOutcome(false, null, ElapsedMs(started), refusal);
+                return new AttemptOutcome(false, null, ElapsedMs(started), WebhookDestinationGuard.NotAllowed);
             }
 
             var body = Envelope(message);
@@ -90,35 +92,6 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<Webhook
         }
 
         return buffer.ToArray();
-    }
-
-    // IPv6 literals come bracketed ([::1]); IPv4 ones in any spelling (0x7f000001) come normalized by Uri.
-    private static string HostOf(Uri url) => url.IdnHost.Trim('[', ']');
-
-    private static async Task<IPAddress[]> ResolveAsync(Uri url, CancellationToken cancellationToken)
-    {
-        if (IPAddress.TryParse(HostOf(url), out var literal))
-        {
-            return [literal];
-        }
-
-        var addresses = await Dns.GetHostAddressesAsync(HostOf(url), cancellationToken);
-        return addresses.Length > 0 ? addresses : throw new HttpRequestException($"{url.Host} resolves to no address.");
-    }
-
-    // Every address must pass: a name answering with one public and one internal address is refused outright.
-    private static string? Refusal(Uri url, IPAddress[] addresses)
-    {
-        foreach (var address in addresses)
-        {
-            if (NetworkGuard.RefusalOf(address) is { } kind)
-            {
-                var target = IPAddress.TryParse(HostOf(url), out _) ? $"{address}" : $"{url.Host} resolves to {address}, which";
-                return $"Refused: {target} is a {kind} address. Webhooks may not target internal networks unless Webhooks:AllowPrivateNetworks is set.";
-            }
-        }
-
-        return null;
     }
 
     private static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, int maxBytes, CancellationToken cancellationToken)

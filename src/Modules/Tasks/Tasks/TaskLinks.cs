@@ -8,18 +8,20 @@ namespace Orbit.Modules.Tasks.Tasks;
 /// <summary>The references a task holds to others, checked the same way on create and on update.</summary>
 internal sealed class TaskLinks(IProjectMembership memberships)
 {
-    // Walks up from the proposed parent; if the task itself is among the ancestors, the link would make a cycle.
+    // Walks up from the proposed parent; if the task itself is among the ancestors, the link would make a cycle. The
+    // walk has no depth limit: CYCLE stops it at the first id seen twice (a cycle already in the data, which this check
+    // exists to prevent but must not loop on), so however deep the chain, the whole of it is checked (tasks_parent is
+    // not needed: each step is a primary-key look-up).
     private const string ParentSql = """
         with recursive ancestors as (
-            select id, parent_id, project_id, deleted_at, 1 as depth from tasks.tasks where id = @ParentId
+            select id, parent_id, project_id, deleted_at from tasks.tasks where id = @ParentId
             union all
-            select t.id, t.parent_id, t.project_id, t.deleted_at, a.depth + 1
+            select t.id, t.parent_id, t.project_id, t.deleted_at
             from tasks.tasks t join ancestors a on t.id = a.parent_id
-            where a.depth < 100
-        )
+        ) cycle id set in_cycle using path
         select
-            (select project_id from ancestors where id = @ParentId) as ProjectId,
-            (select deleted_at is not null from ancestors where id = @ParentId) as IsDeleted,
+            (select project_id from ancestors where id = @ParentId and not in_cycle) as ProjectId,
+            (select deleted_at is not null from ancestors where id = @ParentId and not in_cycle) as IsDeleted,
             exists (select 1 from ancestors where id = @TaskId) as MakesCycle
         """;
 

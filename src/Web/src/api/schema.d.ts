@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/v1/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your password; every other session ends
+         * @description Needs the current password and an interactive session (an access token from signing in, not a personal access token). The new password must be 12 to 128 characters and not a common or breached password, nor contain your email. Every refresh token of yours is revoked and every access token issued before this second refused, so other devices are signed out; this response carries a new token pair for the caller (with `X-Orbit-Client: web` the refresh token goes to the session cookie). Personal access tokens keep working unless `revokePersonalAccessTokens` is true. A wrong current password is a validation problem on `currentPassword`.
+         */
+        post: operations["ChangePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users/{id}/disable": {
         parameters: {
             query?: never;
@@ -32,6 +52,46 @@ export interface paths {
         put?: never;
         /** Enable a disabled user (and lift any sign-in lockout) */
         post: operations["EnableUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with the temporary one an admin handed out
+         * @description After an admin forced a reset, signing in answers 403 identity.password_change_required. Send the email, the temporary password and a new password (12 to 128 characters, not a common or breached password, not containing the email); then sign in with the new one. A wrong email or temporary password, or an account not under a forced reset, is 401 identity.invalid_credentials.
+         */
+        post: operations["CompletePasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Force a password reset: end every session and token of the user, and hand out a temporary password
+         * @description Replaces the password by a random temporary one, shown in this response only, and revokes every refresh token and personal access token of the user (access tokens issued before this second are refused, open change-feed streams end within seconds). Signing in with the temporary password answers 403 identity.password_change_required; the user sets a new password with it through POST /api/v1/auth/reset-password, then signs in. Resetting yourself is 409 identity.cannot_reset_self.
+         */
+        post: operations["ForcePasswordReset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -84,7 +144,7 @@ export interface paths {
         put?: never;
         /**
          * Create a personal access token for scripts
-         * @description The token is shown in this response only; Orbit stores its hash. Defaults to 90 days, at most 366.
+         * @description The token is shown in this response only; Orbit stores its hash. Defaults to 90 days, at most 366. `scope` is `read` (GET and HEAD only; the default) or `read-write`; a write with a read token is 403 auth.insufficient_scope. Managing tokens needs an interactive session (an access token from signing in): a personal access token gets 403 auth.interactive_session_required here, so a leaked token cannot mint others.
          */
         post: operations["CreatePersonalAccessToken"];
         delete?: never;
@@ -176,7 +236,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description Returns a short-lived access token (15 minutes unless Jwt:AccessTokenMinutes says otherwise) and a single-use refresh token. Repeated failures slow down further attempts for that account from the same address (429 with Retry-After: 1 s, 2 s, 4 s... up to 15 minutes); many failures from many addresses also slow down addresses the account has not signed in from lately. When too many passwords are being checked at once the answer is 429 with Retry-After too. With `X-Orbit-Client: web` (browsers) the refresh token is not in the body but in the HttpOnly cookie `orbit_refresh` (Path=/api/v1/auth, SameSite=Strict, Secure over HTTPS), and an Origin header other than Orbit's own is refused (403 auth.cross_origin).
+         * @description Returns a short-lived access token (15 minutes unless Jwt:AccessTokenMinutes says otherwise) and a single-use refresh token. Repeated failures lock the account for a while. After an admin forced a password reset, the temporary password answers 403 identity.password_change_required (set a new password with POST /api/v1/auth/reset-password). With `X-Orbit-Client: web` (browsers) the refresh token is not in the body but in the HttpOnly cookie `orbit_refresh` (Path=/api/v1/auth, SameSite=Strict, Secure over HTTPS), and an Origin header other than Orbit's own is refused (403 auth.cross_origin).
          */
         post: operations["SignIn"];
         delete?: never;
@@ -199,6 +259,26 @@ export interface paths {
          * @description With `X-Orbit-Client: web` (browsers) send `{}`: the `orbit_refresh` cookie's sign-in is revoked and the cookie expired; an Origin header other than Orbit's own is refused (403 auth.cross_origin).
          */
         post: operations["SignOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out everywhere: end every session of yours, this one included
+         * @description Revokes every refresh token of yours and refuses every access token issued before this second: other devices are signed out at their next request (an open change-feed stream ends within seconds with `session.ended`, reason `signed_out`). Personal access tokens keep working; revoke them separately. Needs an interactive session (an access token from signing in, not a personal access token). With `X-Orbit-Client: web` the session cookie is expired too.
+         */
+        post: operations["SignOutEverywhere"];
         delete?: never;
         options?: never;
         head?: never;
@@ -452,7 +532,7 @@ export interface paths {
         };
         /**
          * Every event of the project in commit order, oldest first, resumable from a cursor (viewer)
-         * @description JSON: a page of events after `after` (each event's `id` is a cursor; `nextCursor` is set while more are waiting, and a client that has caught up resumes from the last event's id). `after=now` starts at the project's newest event at the moment of the request: the JSON page is then empty and its `nextCursor` is that position (the head), so reading on from it returns exactly the events committed afterwards. With `Accept: text/event-stream` the response stays open as Server-Sent Events: first every event after `after` (none with `after=now`; the `Last-Event-ID` header wins over `after`), then new ones as they commit, each with `id:` set to its cursor, `event:` its type and `data:` the same JSON as a page item, and a `: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends.
+         * @description JSON: a page of events after `after` (each event's `id` is a cursor; `nextCursor` is set while more are waiting, and a client that has caught up resumes from the last event's id). `after=now` starts at the project's newest event at the moment of the request: the JSON page is then empty and its `nextCursor` is that position (the head), so reading on from it returns exactly the events committed afterwards. With `Accept: text/event-stream` the response stays open as Server-Sent Events: first every event after `after` (none with `after=now`; the `Last-Event-ID` header wins over `after`), then new ones as they commit, each with `id:` set to its cursor, `event:` its type and `data:` the same JSON as a page item, and a `: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends. Events the reader cannot see elsewhere are left out: those of tasks in the trash (maintainers and owners see them), of deleted comments and of the comments of tasks in the trash; `task.deleted`, `task.restored` and `comment.deleted` reach every member. The credential is re-checked every 3 s and the stream ends at the access token's expiry: its last message is then `event: session.ended` with `data: {"reason": ...}` (`token_expired`, `user_disabled`, `token_revoked`, `signed_out`), so the client re-authenticates.
          */
         get: operations["ReadChangeFeed"];
         put?: never;
@@ -492,7 +572,7 @@ export interface paths {
         };
         /**
          * A project's history, newest first (viewer)
-         * @description Every audited event of the project: the project itself, its members, its tasks and their comments.
+         * @description Every audited event of the project: the project itself, its members, its tasks and their comments. What the reader cannot see elsewhere is left out: events of tasks in the trash (shown to maintainers and owners), of deleted comments and of the comments of tasks in the trash; the deletions and restores themselves are listed for every member.
          */
         get: operations["ListProjectActivity"];
         put?: never;
@@ -512,7 +592,7 @@ export interface paths {
         };
         /**
          * A task's history, oldest first (viewer)
-         * @description Every audited event of the task and its comments: who did it, which fields changed from what to what, and when. Rebuilt from the integration events, so it appears shortly after the change. Also for tasks since deleted.
+         * @description Every audited event of the task and its comments: who did it, which fields changed from what to what, and when. Rebuilt from the integration events, so it appears shortly after the change. A task in the trash is 404 except to maintainers and owners, who read the trash; deleted comments (and the comments of a task in the trash) are left out, their deletion is listed.
          */
         get: operations["ListTaskActivity"];
         put?: never;
@@ -577,7 +657,7 @@ export interface paths {
         head?: never;
         /**
          * Change a webhook's url or events, or enable or pause it (maintainer)
-         * @description A merge patch: send only what changes. `enabled: true` re-enables a webhook that was disabled after a day of failed attempts (its failure streak starts afresh; deliveries given up at the time stay failed and can be redelivered); `enabled: false` pauses it: no deliveries are created for it, and pending ones wait until it is enabled again. A new url also starts the failure streak afresh. The secret does not change.
+         * @description A merge patch: send only what changes. `enabled: true` re-enables a webhook that was disabled after a day of failed attempts (its failure streak starts afresh; deliveries given up at the time stay failed and can be redelivered); `enabled: false` pauses it: no deliveries are created for it, and pending ones wait until it is enabled again. A new url also starts the failure streak afresh; one on an internal address is refused with 400 as at registration. The secret does not change.
          */
         patch: operations["UpdateWebhook"];
         trace?: never;
@@ -631,7 +711,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook for a project's events (maintainer); the response shows its secret, this once
-         * @description `events` lists event types (comment.added, comment.deleted, comment.edited, member.added, member.removed, member.role_changed, project.archived, project.created, project.restored, project.updated, task.assigned, task.created, task.deleted, task.restored, task.status_changed, task.updated) or is ["*"] for all. Each event is POSTed as `{id, type, timestamp, data}` with Standard Webhooks headers: `webhook-id` (the event id, the same on every retry), `webhook-timestamp` (Unix seconds) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the base64-decoded part of the secret after `whsec_`), plus `X-Orbit-Event`. Failed deliveries are retried with exponential backoff for about a day. Targets on loopback, private or link-local addresses are refused at send time unless the operator allows them. Idempotency-Key is not honoured here: its stored response would keep the secret in the clear.
+         * @description `events` lists event types (comment.added, comment.deleted, comment.edited, member.added, member.removed, member.role_changed, project.archived, project.created, project.restored, project.updated, task.assigned, task.created, task.deleted, task.restored, task.status_changed, task.updated) or is ["*"] for all. Each event is POSTed as `{id, type, timestamp, data}` with Standard Webhooks headers: `webhook-id` (the event id, the same on every retry), `webhook-timestamp` (Unix seconds) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the base64-decoded part of the secret after `whsec_`), plus `X-Orbit-Event`. Failed deliveries are retried with exponential backoff for about a day. A url on a loopback, private, link-local or other internal address (a name resolving to one, or an IPv6 address embedding one) is refused with 400 unless the operator allows internal networks, and checked again before every attempt. Idempotency-Key is not honoured here: its stored response would keep the secret in the clear.
          */
         post: operations["RegisterWebhook"];
         delete?: never;
@@ -1133,6 +1213,12 @@ export interface components {
             headId: null | number;
             headHash: null | string;
         };
+        ChangePasswordRequest: {
+            currentPassword: string;
+            newPassword: string;
+            /** @default false */
+            revokePersonalAccessTokens: boolean;
+        };
         ClientError: {
             message: null | string;
             stack: null | string;
@@ -1291,6 +1377,11 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        CompletePasswordResetCommand: {
+            email: string;
+            temporaryPassword: string;
+            newPassword: string;
+        };
         CreatedPersonalAccessToken: {
             /** Format: uuid */
             id: string;
@@ -1299,12 +1390,16 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             expiresAt: string;
+            /** @enum {string} */
+            scope: "read" | "read-write";
             token: string;
         };
         CreatePersonalAccessTokenRequest: {
             name: string;
             /** Format: date-time */
             expiresAt?: null | string;
+            /** @enum {null|string} */
+            scope?: "read" | "read-write" | null;
         };
         CreateProjectRequest: {
             key: string;
@@ -1646,6 +1741,9 @@ export interface components {
             items: components["schemas"]["WebhookResponse"][];
             nextCursor: null | string;
         };
+        PasswordResetResponse: {
+            temporaryPassword: string;
+        };
         PeopleResponse: {
             items: components["schemas"]["PersonResponse"][];
         };
@@ -1659,6 +1757,8 @@ export interface components {
             expiresAt: string;
             /** Format: date-time */
             revokedAt: null | string;
+            /** @enum {string} */
+            scope: "read" | "read-write";
         };
         PersonResponse: {
             /** Format: uuid */
@@ -2350,6 +2450,107 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    ChangePassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Orbit-Client"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field (problem document). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not allowed (problem document). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     DisableUser: {
         parameters: {
             query?: never;
@@ -2481,6 +2682,182 @@ export interface operations {
             };
             /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CompletePasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompletePasswordResetCommand"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: `errors` names each field (problem document). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large (problem document). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body has an unsupported media type (problem document). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ForcePasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetResponse"];
+                };
+            };
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not allowed (problem document). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing here, or not visible to the caller (problem document). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (problem document). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2701,6 +3078,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Authenticated, but not allowed (problem document). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
             429: {
                 headers: {
@@ -2768,6 +3154,15 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not allowed (problem document). */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2853,6 +3248,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Authenticated, but not allowed (problem document). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Nothing here, or not visible to the caller (problem document). */
             404: {
                 headers: {
@@ -2915,6 +3319,15 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not allowed (problem document). */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3424,6 +3837,83 @@ export interface operations {
             };
             /** @description The request body has an unsupported media type (problem document). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error; quote the traceId (problem document). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable; retry after the seconds in Retry-After (problem document). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SignOutEverywhere: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Orbit-Client"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: `errors` names each field (problem document). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (problem document, `WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not allowed (problem document). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4112,6 +4602,15 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not allowed (problem document). */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -6944,6 +7443,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Authenticated, but not allowed (problem document). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too many requests; wait for the seconds in Retry-After (problem document). */
             429: {
                 headers: {
@@ -6999,6 +7507,15 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not allowed (problem document). */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

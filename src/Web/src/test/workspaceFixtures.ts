@@ -41,6 +41,7 @@ export function aToken(overrides: Partial<Schemas['PersonalAccessTokenResponse']
     createdAt: '2026-01-01T00:00:00Z',
     expiresAt: '2027-01-01T00:00:00Z',
     revokedAt: null,
+    scope: 'read',
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Mediator;
@@ -10,7 +11,9 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
 using Orbit.Modules.Audit.Authorization;
+using Orbit.Modules.Audit.Visibility;
 using Orbit.Modules.Audit.Recording;
+using Orbit.Modules.Identity.Contracts;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
@@ -40,6 +43,18 @@ internal static class ChangeFeedStream
     /// <summary>How often an open stream asks again whether its reader is still a member of the project.</summary>
     private static readonly TimeSpan MembershipInterval = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How often an open stream asks again whether its credential still grants access (user disabled, token revoked,
+    /// sessions ended). Expiry needs no asking: a timer ends the stream at the token's <c>exp</c>.
+    /// </summary>
+    public static readonly TimeSpan CredentialInterval = TimeSpan.FromSeconds(3);
+
+    /// <summary>The SSE event a stream ends with when its credential no longer grants access.</summary>
+    public const string SessionEndedEvent = ServerSentEventsMetadata.SessionEndedEvent;
+
+    /// <summary>The longest single timer: Task.Delay takes at most about 49 days, and a token may live a year.</summary>
+    private static readonly TimeSpan LongestTimer = TimeSpan.FromDays(1);
+
     public static bool IsRequested(HttpRequest request) =>
         request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(ContentType, StringComparison.OrdinalIgnoreCase));
 
@@ -65,6 +80,8 @@ internal static class ChangeFeedStream
 
         var services = context.RequestServices;
         var userId = services.GetRequiredService<ICurrentUser>().Id;
+        var credential = context.User;
+        var expiresAt = services.GetRequiredService<ICredentialValidity>().ExpiresAt(credential);
 
         // The stream may stay open for hours: give the request's connection (authentication opened it) back to the
         // pool now rather than at the end of the request. Nothing in this request uses the session after this line.
@@ -91,7 +108,13 @@ internal static class ChangeFeedStream
         {
             await writer.WriteRetryAsync(cancellationToken);
             position = await writer.WriteAsync(first.Value.Items, position, cancellationToken);
-            await FollowAsync(services, writer, projectId, userId, position, full: !startsAtHead && first.Value.NextCursor is not null, cancellationToken);
+            var ended = await FollowAsync(
+                services, writer, projectId, userId, new Credential(credential, expiresAt), position, full: !startsAtHead && first.Value.NextCursor is not null, cancellationToken);
+            if (ended is { } reason)
+            {
+                // The last word: the client knows to re-authenticate rather than reconnect with a dead credential.
+                await writer.WriteSessionEndedAsync(reason, cancellationToken);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -114,8 +137,12 @@ internal static class ChangeFeedStream
     /// <summary>A refusal before the stream starts is an ordinary problem document (ApiResults writes it as JSON even to an EventSource).</summary>
     private static IResult Problem(HttpContext context, Error error) => ApiResults.Problem(error);
 
-    private static async Task FollowAsync(
-        IServiceProvider services, EventWriter writer, Guid projectId, Guid userId, long position, bool full, CancellationToken cancellationToken)
+    /// <summary>What authenticated the stream, re-checked while it is open.</summary>
+    private sealed record Credential(ClaimsPrincipal User, DateTimeOffset? ExpiresAt);
+
+    /// <returns>Why the credential stopped granting access, or null when the stream ended for another reason (membership).</returns>
+    private static async Task<SessionEnd?> FollowAsync(
+        IServiceProvider services, EventWriter writer, Guid projectId, Guid userId, Credential credential, long position, bool full, CancellationToken cancellationToken)
     {
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         var appended = services.GetRequiredService<AppendSignal>();
@@ -123,6 +150,10 @@ internal static class ChangeFeedStream
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         var lastWrite = clock.GetUtcNow();
         var lastMembershipCheck = clock.GetUtcNow();
+        var lastCredentialCheck = clock.GetUtcNow();
+        var expiry = ExpiryTimer(credential.ExpiresAt, clock, cancellationToken);
+        // What the reader may see of the trash follows their role, re-read with the membership (docs/adr/0009).
+        var seesTrash = (await ReadAccessAsync(scopes, projectId, userId, cancellationToken))?.SeesTrash ?? false;
 
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -130,17 +161,39 @@ internal static class ChangeFeedStream
             var wake = appended.Next;
             if (!full)
             {
-                await Task.WhenAny(wake, Task.Delay(PollInterval, clock, cancellationToken));
+                await Task.WhenAny(wake, Task.Delay(PollInterval, clock, cancellationToken), expiry);
                 cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (credential.ExpiresAt is { } expiresAt && clock.GetUtcNow() >= expiresAt)
+            {
+                return SessionEnd.TokenExpired;
+            }
+
+            if (expiry.IsCompleted)
+            {
+                // A long-lived token: the timer covered its first day; set the next.
+                expiry = ExpiryTimer(credential.ExpiresAt, clock, cancellationToken);
+            }
+
+            if (clock.GetUtcNow() - lastCredentialCheck >= CredentialInterval)
+            {
+                if (await CheckCredentialAsync(scopes, credential.User, cancellationToken) is { } ended)
+                {
+                    return ended;
+                }
+
+                lastCredentialCheck = clock.GetUtcNow();
             }
 
             if (clock.GetUtcNow() - lastMembershipCheck >= MembershipInterval)
             {
-                if (!await IsStillMemberAsync(scopes, projectId, userId, cancellationToken))
+                if (await ReadAccessAsync(scopes, projectId, userId, cancellationToken) is not { } access)
                 {
-                    return;
+                    return null;
                 }
 
+                seesTrash = access.SeesTrash;
                 lastMembershipCheck = clock.GetUtcNow();
             }
 
@@ -148,7 +201,7 @@ internal static class ChangeFeedStream
             // A pooled connection per poll, so an idle stream holds none.
             await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
             {
-                events = await ChangeFeedReader.ReadAsync(connection, projectId, position, Batch, cancellationToken);
+                events = await ChangeFeedReader.ReadAsync(connection, projectId, position, Batch, seesTrash, cancellationToken);
             }
 
             full = events.Count == Batch;
@@ -163,15 +216,40 @@ internal static class ChangeFeedStream
                 lastWrite = clock.GetUtcNow();
             }
         }
+
+        return null;
+    }
+
+    /// <summary>Completes when the credential expires (or after a day, whichever is sooner); never without an expiry.</summary>
+    private static Task ExpiryTimer(DateTimeOffset? expiresAt, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (expiresAt is not { } at)
+        {
+            return Task.Delay(Timeout.InfiniteTimeSpan, clock, cancellationToken);
+        }
+
+        var remaining = at - clock.GetUtcNow();
+        return Task.Delay(remaining <= TimeSpan.Zero ? TimeSpan.Zero : remaining < LongestTimer ? remaining : LongestTimer, clock, cancellationToken);
+    }
+
+    // A fresh scope, so the check's database read uses a connection only for that moment.
+    private static async Task<SessionEnd?> CheckCredentialAsync(IServiceScopeFactory scopes, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ICredentialValidity>().CheckAsync(user, cancellationToken);
     }
 
     // A fresh scope, so the membership cache's database read (on a miss) uses a connection only for that moment.
-    private static async Task<bool> IsStillMemberAsync(IServiceScopeFactory scopes, Guid projectId, Guid userId, CancellationToken cancellationToken)
+    /// <returns>Null when the reader is no longer a member; else what they may see.</returns>
+    private static async Task<FeedAccess?> ReadAccessAsync(IServiceScopeFactory scopes, Guid projectId, Guid userId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var memberships = scope.ServiceProvider.GetRequiredService<IProjectMembership>();
-        return await ActivityAccess.IsMemberAsync(memberships, projectId, userId, cancellationToken);
+        var membership = await memberships.FindAsync(projectId, userId, cancellationToken);
+        return membership?.Allows(ProjectRole.Viewer) == true ? new FeedAccess(AuditVisibility.SeesTrash(membership)) : null;
     }
+
+    private sealed record FeedAccess(bool SeesTrash);
 
     /// <summary>
     /// Writes SSE frames: <c>id:</c> the event's cursor (what a reconnect sends back as <c>Last-Event-ID</c>),
@@ -210,6 +288,17 @@ internal static class ChangeFeedStream
             return last;
         }
 
+        /// <summary>
+        /// <c>event: session.ended</c> with <c>data: {"reason": "token_expired"}</c> (or user_disabled, token_revoked,
+        /// signed_out), and no <c>id:</c>, so a client's Last-Event-ID stays at the last event it received.
+        /// </summary>
+        public async Task WriteSessionEndedAsync(SessionEnd reason, CancellationToken cancellationToken)
+        {
+            var frame = $"event: {SessionEndedEvent}\ndata: {JsonSerializer.Serialize(new SessionEnded(reason), json)}\n\n";
+            await response.WriteAsync(frame, cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+        }
+
         public async Task WriteKeepAliveAsync(CancellationToken cancellationToken)
         {
             await response.WriteAsync(": keep-alive\n\n", cancellationToken);
@@ -217,3 +306,6 @@ internal static class ChangeFeedStream
         }
     }
 }
+
+/// <summary>The data of the stream's last message, <c>session.ended</c>: why the credential no longer grants access.</summary>
+internal sealed record SessionEnded(SessionEnd Reason);

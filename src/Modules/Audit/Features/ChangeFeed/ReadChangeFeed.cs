@@ -11,9 +11,12 @@ using Microsoft.Net.Http.Headers;
 using Npgsql;
 using Orbit.Modules.Audit.Authorization;
 using Orbit.Modules.Audit.Entries;
+using Orbit.Modules.Audit.Visibility;
+using Orbit.Modules.Projects.Contracts;
 using Orbit.Shared.Data;
 using Orbit.Shared.Events;
 using Orbit.Shared.Http;
+using Orbit.Shared.Identity;
 using Orbit.Shared.Paging;
 using Orbit.Shared.Results;
 
@@ -42,7 +45,8 @@ internal sealed class ReadChangeFeedValidator : AbstractValidator<ReadChangeFeed
     }
 }
 
-internal sealed class ReadChangeFeedHandler(IDbSession session) : IQueryHandler<ReadChangeFeedQuery, Result<Page<FeedEvent>>>
+internal sealed class ReadChangeFeedHandler(IDbSession session, IProjectMembership memberships, ICurrentUser user)
+    : IQueryHandler<ReadChangeFeedQuery, Result<Page<FeedEvent>>>
 {
     public async ValueTask<Result<Page<FeedEvent>>> Handle(ReadChangeFeedQuery query, CancellationToken cancellationToken)
     {
@@ -55,7 +59,8 @@ internal sealed class ReadChangeFeedHandler(IDbSession session) : IQueryHandler<
         }
 
         ChangeFeedReader.TryReadCursor(query.After, out var after);
-        var rows = await ChangeFeedReader.ReadAsync(connection, query.ProjectId, after, query.Limit + 1, cancellationToken);
+        var seesTrash = await ActivityAccess.SeesTrashAsync(memberships, query.ProjectId, user.Id, cancellationToken);
+        var rows = await ChangeFeedReader.ReadAsync(connection, query.ProjectId, after, query.Limit + 1, seesTrash, cancellationToken);
         return ChangeFeedReader.ToPage(rows, query.Limit);
     }
 }
@@ -70,11 +75,14 @@ internal static class ChangeFeedReader
     /// <summary>The reserved <c>after</c> value: start at the project's newest event as of the request.</summary>
     public const string Now = "now";
 
-    // Commit order, served by entries_by_project.
-    private const string Sql = """
+    // Commit order, served by entries_by_project. Events the reader may not see are left out (AuditVisibility); the
+    // cursor still only moves to events read. Hidden rows cannot pile up after the last visible one: what hides a
+    // task's or a comment's events is its deletion, and that event itself is visible.
+    private const string Sql = $"""
         select e.id as Id, e.event_type as Type, e.occurred_at as OccurredAt, e.payload::text as Data
         from audit.entries e
         where e.project_id = @ProjectId and e.id > @After
+          and {AuditVisibility.VisibleToMember}
         order by e.id
         limit @Take
         """;
@@ -95,10 +103,12 @@ internal static class ChangeFeedReader
 
     public static string CursorOf(long id) => Cursor.Encode(id);
 
-    public static async Task<List<FeedEvent>> ReadAsync(NpgsqlConnection connection, Guid projectId, long after, int take, CancellationToken cancellationToken)
+    /// <param name="seesTrash">Whether the reader may read the project's trash (<see cref="ActivityAccess.SeesTrashAsync"/>).</param>
+    public static async Task<List<FeedEvent>> ReadAsync(
+        NpgsqlConnection connection, Guid projectId, long after, int take, bool seesTrash, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            Sql, new { ProjectId = projectId, After = after, Take = take }, cancellationToken: cancellationToken));
+            Sql, new { ProjectId = projectId, After = after, Take = take, SeesTrash = seesTrash }, cancellationToken: cancellationToken));
         return rows.Select(r => new FeedEvent(CursorOf(r.Id), r.Type, r.OccurredAt, JsonColumn.Parse(IntegrationEventJson.Normalize(r.Data))!.Value)).ToList();
     }
 
@@ -136,7 +146,11 @@ internal sealed class ReadChangeFeedEndpoint : IEndpoint
                 "reading on from it returns exactly the events committed afterwards. With `Accept: text/event-stream` the response " +
                 "stays open as Server-Sent Events: first every event after `after` (none with `after=now`; the `Last-Event-ID` header wins over `after`), then " +
                 "new ones as they commit, each with `id:` set to its cursor, `event:` its type and `data:` the same JSON as a page item, and a " +
-                "`: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends.")
+                "`: keep-alive` comment every 15 s. Membership is re-checked every 15 s; a removed member's stream then ends. " +
+                "Events the reader cannot see elsewhere are left out: those of tasks in the trash (maintainers and owners see them), " +
+                "of deleted comments and of the comments of tasks in the trash; `task.deleted`, `task.restored` and `comment.deleted` reach every member. " +
+                "The credential is re-checked every 3 s and the stream ends at the access token's expiry: its last message is then `event: session.ended` with " +
+                "`data: {\"reason\": ...}` (`token_expired`, `user_disabled`, `token_revoked`, `signed_out`), so the client re-authenticates.")
             .RequireAuthorization()
             .Produces<Page<FeedEvent>>(StatusCodes.Status200OK, "application/json")
             .WithMetadata(new ServerSentEventsMetadata(typeof(FeedEvent)))

@@ -6,8 +6,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Audit.Authorization;
 using Orbit.Modules.Audit.Entries;
+using Orbit.Modules.Audit.Visibility;
+using Orbit.Modules.Projects.Contracts;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
+using Orbit.Shared.Identity;
 using Orbit.Shared.Paging;
 using Orbit.Shared.Results;
 
@@ -24,13 +27,15 @@ internal sealed class ListProjectActivityValidator : AbstractValidator<ListProje
     }
 }
 
-internal sealed class ListProjectActivityHandler(IDbSession session) : IQueryHandler<ListProjectActivityQuery, Result<Page<AuditEntryResponse>>>
+internal sealed class ListProjectActivityHandler(IDbSession session, IProjectMembership memberships, ICurrentUser user)
+    : IQueryHandler<ListProjectActivityQuery, Result<Page<AuditEntryResponse>>>
 {
-    // Newest first, keyset on id, served by entries_by_project (scanned backwards).
+    // Newest first, keyset on id, served by entries_by_project (scanned backwards); what the reader may not see is left out.
     private const string Sql = $"""
         select {AuditEntryRow.Columns}
         from audit.entries e
         where e.project_id = @ProjectId and (@Before::bigint is null or e.id < @Before)
+          and {AuditVisibility.VisibleToMember}
         order by e.id desc
         limit @Take
         """;
@@ -38,9 +43,10 @@ internal sealed class ListProjectActivityHandler(IDbSession session) : IQueryHan
     public async ValueTask<Result<Page<AuditEntryResponse>>> Handle(ListProjectActivityQuery query, CancellationToken cancellationToken)
     {
         Cursor.TryDecode<long?>(query.Cursor, out var before);
+        var seesTrash = await ActivityAccess.SeesTrashAsync(memberships, query.ProjectId, user.Id, cancellationToken);
         var connection = await session.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<AuditEntryRow>(new CommandDefinition(
-            Sql, new { query.ProjectId, Before = before, Take = query.Limit + 1 }, cancellationToken: cancellationToken))).AsList();
+            Sql, new { query.ProjectId, Before = before, Take = query.Limit + 1, SeesTrash = seesTrash }, cancellationToken: cancellationToken))).AsList();
         return Cursor.ToPage(rows.Select(r => r.ToResponse()).ToList(), query.Limit, e => e.Id);
     }
 }
@@ -54,7 +60,9 @@ internal sealed class ListProjectActivityEndpoint : IEndpoint
             .WithTags("Activity")
             .WithName("ListProjectActivity")
             .WithSummary("A project's history, newest first (viewer)")
-            .WithDescription("Every audited event of the project: the project itself, its members, its tasks and their comments.")
+            .WithDescription("Every audited event of the project: the project itself, its members, its tasks and their comments. " +
+                "What the reader cannot see elsewhere is left out: events of tasks in the trash (shown to maintainers and owners), " +
+                "of deleted comments and of the comments of tasks in the trash; the deletions and restores themselves are listed for every member.")
             .RequireAuthorization()
             .Produces<Page<AuditEntryResponse>>()
             .ProducesValidationProblem()

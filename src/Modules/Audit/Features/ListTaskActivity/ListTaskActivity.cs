@@ -6,8 +6,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Audit.Authorization;
 using Orbit.Modules.Audit.Entries;
+using Orbit.Modules.Audit.Visibility;
+using Orbit.Modules.Projects.Contracts;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
+using Orbit.Shared.Identity;
 using Orbit.Shared.Paging;
 using Orbit.Shared.Results;
 
@@ -24,13 +27,16 @@ internal sealed class ListTaskActivityValidator : AbstractValidator<ListTaskActi
     }
 }
 
-internal sealed class ListTaskActivityHandler(IDbSession session) : IQueryHandler<ListTaskActivityQuery, Result<Page<AuditEntryResponse>>>
+internal sealed class ListTaskActivityHandler(IDbSession session, IProjectMembership memberships, ICurrentUser user)
+    : IQueryHandler<ListTaskActivityQuery, Result<Page<AuditEntryResponse>>>
 {
-    // Oldest first, keyset on id, served by entries_by_task. Comments' events carry their task, so they are included.
+    // Oldest first, keyset on id, served by entries_by_task. Comments' events carry their task, so they are included,
+    // except those the reader cannot see (deleted comments; any comment of a task in the trash).
     private const string Sql = $"""
         select {AuditEntryRow.Columns}
         from audit.entries e
         where e.task_id = @TaskId and e.id > @After
+          and {AuditVisibility.VisibleToMember}
         order by e.id
         limit @Take
         """;
@@ -44,9 +50,10 @@ internal sealed class ListTaskActivityHandler(IDbSession session) : IQueryHandle
         }
 
         Cursor.TryDecode<long>(query.Cursor, out var after);
+        var seesTrash = await ActivityAccess.SeesTrashAsync(memberships, task.ProjectId, user.Id, cancellationToken);
         var connection = await session.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<AuditEntryRow>(new CommandDefinition(
-            Sql, new { task.TaskId, After = after, Take = query.Limit + 1 }, cancellationToken: cancellationToken))).AsList();
+            Sql, new { task.TaskId, After = after, Take = query.Limit + 1, SeesTrash = seesTrash }, cancellationToken: cancellationToken))).AsList();
         return Cursor.ToPage(rows.Select(r => r.ToResponse()).ToList(), query.Limit, e => e.Id);
     }
 }
@@ -61,7 +68,9 @@ internal sealed class ListTaskActivityEndpoint : IEndpoint
             .WithName("ListTaskActivity")
             .WithSummary("A task's history, oldest first (viewer)")
             .WithDescription("Every audited event of the task and its comments: who did it, which fields changed from what to what, " +
-                "and when. Rebuilt from the integration events, so it appears shortly after the change. Also for tasks since deleted.")
+                "and when. Rebuilt from the integration events, so it appears shortly after the change. A task in the trash is 404 except to " +
+                "maintainers and owners, who read the trash; deleted comments (and the comments of a task in the trash) are left out, " +
+                "their deletion is listed.")
             .RequireAuthorization()
             .Produces<Page<AuditEntryResponse>>()
             .ProducesValidationProblem()

@@ -13,8 +13,9 @@ using Orbit.Shared.Results;
 namespace Orbit.Modules.Identity.Features.DisableUser;
 
 /// <summary>
-/// Disabling takes effect at once: authentication re-reads the user's row on every request, and the user's refresh
-/// tokens are revoked here so that re-enabling does not resurrect old sessions.
+/// Disabling takes effect at once: authentication re-reads the user's row on every request. It also ends everything
+/// the user held, for good: refresh tokens and personal access tokens are revoked and sessions_valid_after ends every
+/// access token issued so far, so re-enabling the user brings none of them back (they sign in afresh).
 /// </summary>
 internal sealed record DisableUserCommand(Guid ActorId, Guid UserId) : ICommand<Result<AdminUserResponse>>;
 
@@ -22,13 +23,15 @@ internal sealed class DisableUserHandler(IDbSession session, IUnitOfWork unitOfW
 {
     private const string DisableSql = $"""
         update identity.users
-        set is_disabled = true, updated_at = @Now, version = version + case when is_disabled then 0 else 1 end
+        set is_disabled = true, sessions_valid_after = @Now, updated_at = @Now, version = version + case when is_disabled then 0 else 1 end
         where id = @UserId
         returning {UserRules.AdminColumns}
         """;
 
-    private const string RevokeRefreshTokensSql = """
-        update identity.refresh_tokens set revoked_at = @Now where user_id = @UserId and revoked_at is null
+    // Served by refresh_tokens_user and personal_access_tokens_live.
+    private const string RevokeTokensSql = """
+        update identity.refresh_tokens set revoked_at = @Now where user_id = @UserId and revoked_at is null;
+        update identity.personal_access_tokens set revoked_at = @Now where user_id = @UserId and revoked_at is null;
         """;
 
     public async ValueTask<Result<AdminUserResponse>> Handle(DisableUserCommand command, CancellationToken cancellationToken)
@@ -52,7 +55,7 @@ internal sealed class DisableUserHandler(IDbSession session, IUnitOfWork unitOfW
             return AdminUsers.NotFound;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(RevokeRefreshTokensSql, new { command.UserId, Now = now }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(RevokeTokensSql, new { command.UserId, Now = now }, cancellationToken: cancellationToken));
         await unitOfWork.AfterCommitAsync(() => UserDirectory.UserDirectory.Evict(cache, command.UserId).AsTask());
         return user;
     }

@@ -19,7 +19,7 @@ internal sealed class GetPersonalAccessTokenHandler(IDbSession session) : IQuery
 
     // The primary key. Another user's token id answers 404 exactly like an unknown one.
     private const string Sql = """
-        select id as Id, name as Name, created_at as CreatedAt, expires_at as ExpiresAt, revoked_at as RevokedAt
+        select id as Id, name as Name, created_at as CreatedAt, expires_at as ExpiresAt, revoked_at as RevokedAt, scope as Scope
         from identity.personal_access_tokens
         where id = @TokenId and user_id = @UserId
         """;
@@ -42,6 +42,7 @@ internal sealed class GetPersonalAccessTokenEndpoint : IEndpoint
             .WithName("GetPersonalAccessToken")
             .WithSummary("One of your personal access tokens (never the token itself)")
             .RequireAuthorization()
+            .RequireInteractiveSession()
             .Produces<PersonalAccessTokenResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

@@ -12,7 +12,21 @@ using Orbit.Shared.Results;
 
 namespace Orbit.Modules.Identity.Features.PersonalAccessTokens;
 
-internal sealed record PersonalAccessTokenResponse(Guid Id, string Name, DateTime CreatedAt, DateTime ExpiresAt, DateTime? RevokedAt);
+internal sealed record PersonalAccessTokenResponse
+{
+    public required Guid Id { get; init; }
+
+    public required string Name { get; init; }
+
+    public required DateTime CreatedAt { get; init; }
+
+    public required DateTime ExpiresAt { get; init; }
+
+    public required DateTime? RevokedAt { get; init; }
+
+    [AllowedValuesFrom(typeof(TokenScopes), nameof(TokenScopes.All))]
+    public required string Scope { get; init; }
+}
 
 internal sealed record ListPersonalAccessTokensQuery(Guid UserId, int Limit, string? Cursor) : IQuery<Result<Page<PersonalAccessTokenResponse>>>;
 
@@ -30,7 +44,7 @@ internal sealed class ListPersonalAccessTokensHandler(IDbSession session)
 {
     // Keyset on (user_id, id), served by personal_access_tokens_user. Ids are UUIDv7, so this is creation order.
     private const string Sql = """
-        select id as Id, name as Name, created_at as CreatedAt, expires_at as ExpiresAt, revoked_at as RevokedAt
+        select id as Id, name as Name, created_at as CreatedAt, expires_at as ExpiresAt, revoked_at as RevokedAt, scope as Scope
         from identity.personal_access_tokens
         where user_id = @UserId and (@After::uuid is null or id > @After)
         order by id
@@ -57,6 +71,7 @@ internal sealed class ListPersonalAccessTokensEndpoint : IEndpoint
             .WithName("ListPersonalAccessTokens")
             .WithSummary("Your personal access tokens (never the tokens themselves)")
             .RequireAuthorization()
+            .RequireInteractiveSession()
             .Produces<Page<PersonalAccessTokenResponse>>()
             .ProducesValidationProblem();
 }

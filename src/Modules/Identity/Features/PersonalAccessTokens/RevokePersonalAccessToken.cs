@@ -40,6 +40,7 @@ internal sealed class RevokePersonalAccessTokenEndpoint : IEndpoint
             .WithName("RevokePersonalAccessToken")
             .WithSummary("Revoke one of your personal access tokens")
             .RequireAuthorization()
+            .RequireInteractiveSession()
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

@@ -22,7 +22,7 @@ internal sealed class RegisterUserValidator : AbstractValidator<RegisterUserComm
     public RegisterUserValidator()
     {
         RuleFor(c => c.Email).ValidEmail();
-        RuleFor(c => c.Password).ValidPassword();
+        RuleFor(c => c.Password).ValidPassword(c => c.Email);
         RuleFor(c => c.DisplayName).ValidDisplayName();
     }
 }

@@ -43,7 +43,7 @@ internal sealed class SignInHandler(
 {
     private const string FindUserSql = """
         select id as Id, email as Email, display_name as DisplayName, roles as Roles, password_hash as PasswordHash,
-               is_disabled as IsDisabled
+               is_disabled as IsDisabled, must_change_password as MustChangePassword
         from identity.users
         where lower(email) = lower(@Email)
         """;
@@ -51,6 +51,9 @@ internal sealed class SignInHandler(
     // One answer for unknown email and wrong password, so neither reveals which it was.
     public static readonly Error InvalidCredentials = Error.Unauthorized("identity.invalid_credentials", "The email or password is incorrect.");
     public static readonly Error Disabled = Error.Unauthorized("identity.user_disabled", "This account is disabled.");
+    public static readonly Error PasswordChangeRequired = Error.Forbidden(
+        "identity.password_change_required",
+        "An administrator reset this account's password: set a new one with the temporary password (POST /api/v1/auth/reset-password), then sign in.");
 
     public async ValueTask<Result<TokenResponse>> Handle(SignInCommand command, CancellationToken cancellationToken)
     {
@@ -91,6 +94,13 @@ internal sealed class SignInHandler(
             return Disabled;
         }
 
+        if (user.MustChangePassword)
+        {
+            // A temporary password from a forced reset is not a credential: it only sets a new password.
+            metrics.Failed();
+            return PasswordChangeRequired;
+        }
+
         await throttle.SucceededAsync(charge, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var response = await tokens.IssueAsync(new SignedInUser(user.Id, user.Email, user.DisplayName, user.Roles), Guid.CreateVersion7(now), cancellationToken);
@@ -111,6 +121,8 @@ internal sealed class SignInHandler(
         public string PasswordHash { get; init; } = "";
 
         public bool IsDisabled { get; init; }
+
+        public bool MustChangePassword { get; init; }
     }
 }
 
@@ -140,7 +152,8 @@ internal sealed class SignInEndpoint : IEndpoint
             .WithDescription("Returns a short-lived access token (15 minutes unless Jwt:AccessTokenMinutes says otherwise) and a single-use refresh token. " +
                 "Repeated failures slow down further attempts for that account from the same address (429 with Retry-After: 1 s, 2 s, 4 s... " +
                 "up to 15 minutes); many failures from many addresses also slow down addresses the account has not signed in from lately. " +
-                "When too many passwords are being checked at once the answer is 429 with Retry-After too. With `X-Orbit-Client: web` (browsers) the refresh token is not in the body but in " +
+                "When too many passwords are being checked at once the answer is 429 with Retry-After too. After an admin forced a password reset, the temporary password answers 403 " +
+                "identity.password_change_required (set a new password with POST /api/v1/auth/reset-password). With `X-Orbit-Client: web` (browsers) the refresh token is not in the body but in " +
                 $"the HttpOnly cookie `{BrowserSession.CookieName}` (Path={BrowserSession.CookiePath}, SameSite=Strict, Secure over HTTPS), and an " +
                 "Origin header other than Orbit's own is refused (403 auth.cross_origin).")
             .AllowAnonymous()

@@ -40,7 +40,7 @@ internal sealed class RegisterWebhookValidator : AbstractValidator<RegisterWebho
     }
 }
 
-internal sealed class RegisterWebhookHandler(IDbSession session, WebhookSecrets secrets, TimeProvider clock)
+internal sealed class RegisterWebhookHandler(IDbSession session, WebhookSecrets secrets, WebhookDestinationGuard destinations, TimeProvider clock)
     : ICommandHandler<RegisterWebhookCommand, Result<RegisteredWebhookResponse>>
 {
     public const int MaxPerProject = 20;
@@ -58,6 +58,11 @@ internal sealed class RegisterWebhookHandler(IDbSession session, WebhookSecrets 
 
     public async ValueTask<Result<RegisteredWebhookResponse>> Handle(RegisterWebhookCommand command, CancellationToken cancellationToken)
     {
+        if (await destinations.RefusesAtRegistrationAsync(command.Url!, cancellationToken))
+        {
+            return Error.Validation("url", WebhookRules.InternalUrl);
+        }
+
         var connection = await session.OpenAsync(cancellationToken);
         if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountSql, new { command.ProjectId }, cancellationToken: cancellationToken)) >= MaxPerProject)
         {
@@ -98,7 +103,8 @@ internal sealed class RegisterWebhookEndpoint : IEndpoint
                 "`{id, type, timestamp, data}` with Standard Webhooks headers: `webhook-id` (the event id, the same on every retry), " +
                 "`webhook-timestamp` (Unix seconds) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the " +
                 "base64-decoded part of the secret after `whsec_`), plus `X-Orbit-Event`. Failed deliveries are retried with exponential backoff " +
-                "for about a day. Targets on loopback, private or link-local addresses are refused at send time unless the operator allows them. " +
+                "for about a day. A url on a loopback, private, link-local or other internal address (a name resolving to one, or an IPv6 address embedding one) " +
+                "is refused with 400 unless the operator allows internal networks, and checked again before every attempt. " +
                 "Idempotency-Key is not honoured here: its stored response would keep the secret in the clear.")
             .RequireAuthorization()
             .Produces<RegisteredWebhookResponse>(StatusCodes.Status201Created)

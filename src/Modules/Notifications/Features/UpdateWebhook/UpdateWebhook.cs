@@ -84,7 +84,8 @@ internal sealed class UpdateWebhookValidator : AbstractValidator<UpdateWebhookCo
     }
 }
 
-internal sealed class UpdateWebhookHandler(IDbSession session, IUnitOfWork unitOfWork, WebhookDispatchSignal signal, TimeProvider clock)
+internal sealed class UpdateWebhookHandler(
+    IDbSession session, IUnitOfWork unitOfWork, WebhookDispatchSignal signal, WebhookDestinationGuard destinations, TimeProvider clock)
     : ICommandHandler<UpdateWebhookCommand, Result<WebhookResponse>>
 {
     // One statement, so concurrent patches apply one after the other on the row lock. A new URL or a re-enable starts
@@ -106,6 +107,11 @@ internal sealed class UpdateWebhookHandler(IDbSession session, IUnitOfWork unitO
 
     public async ValueTask<Result<WebhookResponse>> Handle(UpdateWebhookCommand command, CancellationToken cancellationToken)
     {
+        if (command.HasUrl && await destinations.RefusesAtRegistrationAsync(command.Url!, cancellationToken))
+        {
+            return Error.Validation("url", WebhookRules.InternalUrl);
+        }
+
         var connection = await session.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<WebhookRow>(new CommandDefinition(Sql, new
         {
@@ -149,7 +155,7 @@ internal sealed class UpdateWebhookEndpoint : IEndpoint
             .WithSummary("Change a webhook's url or events, or enable or pause it (maintainer)")
             .WithDescription("A merge patch: send only what changes. `enabled: true` re-enables a webhook that was disabled after a day of failed " +
                 "attempts (its failure streak starts afresh; deliveries given up at the time stay failed and can be redelivered); `enabled: false` " +
-                "pauses it: no deliveries are created for it, and pending ones wait until it is enabled again. A new url also starts the failure streak afresh. " +
+                "pauses it: no deliveries are created for it, and pending ones wait until it is enabled again. A new url also starts the failure streak afresh; one on an internal address is refused with 400 as at registration. " +
                 "The secret does not change.")
             .RequireAuthorization()
             .Produces<WebhookResponse>()

@@ -22,6 +22,7 @@ export function AppHeader({ projectSwitcher, notificationBell }: { projectSwitch
         <NavLink to="/projects">Projects</NavLink>
         <NavLink to="/notifications">Notifications</NavLink>
         <NavLink to="/settings/tokens">Tokens</NavLink>
+        <NavLink to="/settings/security">Security</NavLink>
         {isAdmin && <NavLink to="/admin/users">Admin</NavLink>}
       </nav>
       <div className="app-header__slot">{projectSwitcher}</div>

@@ -40,6 +40,12 @@ export function readFeedEvent(json: string, eventName: string, lastEventId: stri
   };
 }
 
+/**
+ * The stream's last message when its credential stopped granting access (`data: {"reason": "token_expired" |
+ * "user_disabled" | "token_revoked" | "signed_out"}`, no id). Not a feed event.
+ */
+export const SESSION_ENDED = 'session.ended';
+
 export type FeedStatus = 'connecting' | 'open' | 'down';
 
 export interface FeedOptions {
@@ -63,6 +69,10 @@ const defaultBackoff = (attempt: number) => Math.min(1000 * 2 ** attempt, 30_000
  * the views have just read the current state and want only what changes from here, and the server resolves "now" to
  * the feed's head inside the request, so nothing is skipped or applied twice. (A reconnect without an id misses what
  * happened while it was down; `onReconnected` refetches for that.)
+ *
+ * The server ends the stream with `session.ended` when the access token expires (or the session was ended): the
+ * feed then reconnects at once with `Last-Event-ID`, and the typed client's 401 handling refreshes the token (or,
+ * when the session is really over, the app signs out), so an expiry costs no events and shows no outage.
  */
 export function followProjectFeed(options: FeedOptions): { stop(): void } {
   const controller = new AbortController();
@@ -74,6 +84,7 @@ export function followProjectFeed(options: FeedOptions): { stop(): void } {
 
   const connect = async () => {
     const parser = new SseParser();
+    let sessionEnded = false;
     try {
       options.onStatus(wasDown ? 'down' : 'connecting');
       const headers: Record<string, string> = { Accept: 'text/event-stream' };
@@ -98,6 +109,10 @@ export function followProjectFeed(options: FeedOptions): { stop(): void } {
         if (done) break;
         for (const message of parser.push(value)) {
           lastEventId = parser.lastEventId || lastEventId;
+          if (message.event === SESSION_ENDED) {
+            sessionEnded = true;
+            continue;
+          }
           const event = readFeedEvent(message.data, message.event, message.id);
           if (!event) continue;
           options.onEvent(event);
@@ -107,6 +122,11 @@ export function followProjectFeed(options: FeedOptions): { stop(): void } {
       // Network drop, refusal or abort: handled below.
     }
     if (controller.signal.aborted) return;
+    if (sessionEnded) {
+      // Re-authenticate rather than wait: the next request gets a 401, which refreshes the session.
+      timer = setTimeout(() => void connect(), 0);
+      return;
+    }
     wasDown = true;
     options.onStatus('down');
     const delay = Math.max(backoff(attempt), attempt === 0 ? (parser.retryMs ?? 0) : 0);

@@ -132,4 +132,42 @@ describe('useProjectFeed', () => {
     ]);
     expect(queryClient.getQueryState(taskKeys.board(PROJECT_ID))?.isInvalidated).toBe(true);
   });
+
+  it('on session.ended reconnects at once with Last-Event-ID and a refreshed token, without an outage or a bogus event', async () => {
+    const { feed, handler } = fakeFeed();
+    const tokens: (string | null)[] = [];
+    let expired = false;
+    server.use(
+      http.get('/api/v1/projects/:projectId/events', ({ request }) => {
+        tokens.push(request.headers.get('Authorization'));
+        if (!expired) return undefined;
+        expired = false;
+        return new HttpResponse(null, { status: 401 });
+      }),
+      handler,
+      apiJson('post', '/api/v1/auth/refresh', 200, () => aTokenResponse('renewed-token')),
+    );
+    const { queryClient, wrapper } = setup();
+    queryClient.setQueryData(taskKeys.board(PROJECT_ID), []);
+    const statuses: string[] = [];
+
+    const { result } = renderHook(() => {
+      const status = useProjectFeed(PROJECT_ID);
+      statuses.push(status);
+      return status;
+    }, { wrapper });
+    await waitFor(() => expect(result.current).toBe('open'));
+    act(() => feed.write(frame('c7', 'project.updated', { projectId: PROJECT_ID })));
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      expired = true;
+      feed.write('event: session.ended\ndata: {"reason":"token_expired"}\n\n');
+      feed.end();
+    });
+
+    await waitFor(() => expect(feed.connections).toHaveLength(2), { timeout: 1000 });
+    expect(feed.connections[1]).toEqual({ lastEventId: 'c7', after: '' });
+    expect(tokens.at(-1)).toBe('Bearer renewed-token');
+    expect(statuses).not.toContain('down');
+  });
 });

@@ -5,6 +5,8 @@ import type { components } from '../../api/schema';
 
 export type PersonalAccessToken = components['schemas']['PersonalAccessTokenResponse'];
 export type CreatedToken = components['schemas']['CreatedPersonalAccessToken'];
+/** `read`: GET and HEAD only; `read-write`: everything you may do, except managing tokens and your password. */
+export type TokenScope = PersonalAccessToken['scope'];
 
 export const tokenKeys = {
   all: ['tokens'],
@@ -32,7 +34,7 @@ export function useTokens() {
 export function useCreateToken() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (body: { name: string; expiresAt: string | null }) =>
+    mutationFn: async (body: { name: string; expiresAt: string | null; scope: TokenScope }) =>
       unwrap(await api.POST('/api/v1/users/me/tokens', { body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: tokenKeys.list() }),
   });

@@ -19,7 +19,7 @@ describe('TokensPage', () => {
       apiJson('post', '/api/v1/users/me/tokens', 201, async ({ request }) => {
         sent = await request.json();
         tokens.push(aToken({ id: 'k2', name: 'Deploy' }));
-        return { id: 'k2', name: 'Deploy', createdAt: '2026-01-02T00:00:00Z', expiresAt: '2027-01-02T00:00:00Z', token: 'orbit_pat_secret123' };
+        return { id: 'k2', name: 'Deploy', createdAt: '2026-01-02T00:00:00Z', expiresAt: '2027-01-02T00:00:00Z', scope: 'read' as const, token: 'orbit_pat_secret123' };
       }),
     );
     const user = userEvent.setup();
@@ -33,7 +33,7 @@ describe('TokensPage', () => {
     const secret = await screen.findByLabelText('Token Deploy');
     expect(secret).toHaveValue('orbit_pat_secret123');
     expect(secret).toHaveAccessibleDescription(/only this once/);
-    expect(sent).toEqual({ name: 'Deploy', expiresAt: null });
+    expect(sent).toEqual({ name: 'Deploy', expiresAt: null, scope: 'read' });
     expect(await screen.findByRole('cell', { name: 'Deploy' })).toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: 'Copy' }));
@@ -52,6 +52,7 @@ describe('TokensPage', () => {
         name: 'Deploy',
         createdAt: '2026-01-02T00:00:00Z',
         expiresAt: '2027-01-02T00:00:00Z',
+        scope: 'read' as const,
         token: 'orbit_pat_secret123',
       })),
     );

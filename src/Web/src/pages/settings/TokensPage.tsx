@@ -3,6 +3,7 @@ import { Badge } from '../../components/atoms/Badge';
 import { Button } from '../../components/atoms/Button';
 import { DateTime } from '../../components/atoms/DateTime';
 import { Input } from '../../components/atoms/Input';
+import { Select } from '../../components/atoms/Select';
 import { ConfirmDialog } from '../../components/molecules/ConfirmDialog';
 import { FormField } from '../../components/molecules/FormField';
 import { QueryState } from '../../components/molecules/QueryState';
@@ -13,6 +14,7 @@ import {
   useTokens,
   type CreatedToken,
   type PersonalAccessToken,
+  type TokenScope,
 } from '../../features/tokens/hooks';
 import { fieldError, formLevelError, problemMessage } from '../../ui/problemMessage';
 import { useToast } from '../../ui/toast';
@@ -47,7 +49,7 @@ export function TokensPage() {
       <h1 id="tokens-heading">Personal access tokens</h1>
       <p className="muted">
         Tokens let scripts and tools call the Orbit API as you (send <code>Authorization: Bearer &lt;token&gt;</code>).
-        Treat them like passwords.
+        Treat them like passwords. A read-only token can only read; no token can manage tokens or change your password.
       </p>
       <CreateTokenForm />
       <div className="section">
@@ -70,6 +72,7 @@ export function TokensPage() {
                 <tr>
                   <th scope="col">Name</th>
                   <th scope="col">Created</th>
+                  <th scope="col">Access</th>
                   <th scope="col">Expires</th>
                   <th scope="col">State</th>
                   <th scope="col">
@@ -86,6 +89,7 @@ export function TokensPage() {
                       <td>
                         <DateTime value={token.createdAt} />
                       </td>
+                      <td>{token.scope === 'read' ? 'Read only' : 'Read and write'}</td>
                       <td>
                         <DateTime value={token.expiresAt} fallback="Never" />
                       </td>
@@ -139,7 +143,11 @@ function CreateTokenForm() {
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
     create.mutate(
-      { name: String(form.get('name') ?? '').trim(), expiresAt: endOfDay(String(form.get('expiresAt') ?? '')) },
+      {
+        name: String(form.get('name') ?? '').trim(),
+        expiresAt: endOfDay(String(form.get('expiresAt') ?? '')),
+        scope: (form.get('scope') === 'read-write' ? 'read-write' : 'read') satisfies TokenScope,
+      },
       {
         onSuccess: (token) => {
           setCreated(token);
@@ -158,6 +166,14 @@ function CreateTokenForm() {
         </FormField>
         <FormField label="Expires on" hint="Optional; leave empty for no expiry" error={fieldError(create.error, 'expiresAt')}>
           {(control) => <Input {...control} name="expiresAt" type="date" />}
+        </FormField>
+        <FormField label="Access" hint="Read only unless the tool must change things" error={fieldError(create.error, 'scope')}>
+          {(control) => (
+            <Select {...control} name="scope" defaultValue="read">
+              <option value="read">Read only</option>
+              <option value="read-write">Read and write</option>
+            </Select>
+          )}
         </FormField>
         <Button type="submit" busy={create.isPending}>
           Create token
