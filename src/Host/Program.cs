@@ -35,6 +35,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.MaxRequestBodySize = RequestBodyLimitMiddleware.MaxBodyBytes;
 });
 builder.AddOrbitTelemetry();
+builder.AddManagementPort();
 
 var services = builder.Services;
 services.AddSingleton(TimeProvider.System);
@@ -111,6 +112,7 @@ localDevelopment?.Attach(app);
 app.UseMiddleware<CorrelationIdMiddleware>();
 app.UseMiddleware<RequestLoggingMiddleware>();
 app.UseMiddleware<SecurityHeadersMiddleware>();
+app.UseManagementPort();
 app.UseExceptionHandler();
 // The framework's bare answers (401 and 403 challenges, 404, 405) become problem documents whatever the request's
 // Accept says: the problem details service alone would fall back to text/plain for Accept: text/html.

@@ -9,6 +9,9 @@ internal static class DatabaseServiceCollectionExtensions
     /// <summary>Connections must fail fast when PostgreSQL is gone: a request answers 503 rather than hanging.</summary>
     private const int DefaultConnectTimeoutSeconds = 5;
 
+    /// <summary>The <c>db.client.connection.pool.name</c> of Orbit's one pool.</summary>
+    public const string PoolName = "orbit";
+
     public static IServiceCollection AddOrbitDatabase(this IServiceCollection services)
     {
         // Configuration is resolved from the container, not captured here, so that every source (including a test
@@ -18,9 +21,15 @@ internal static class DatabaseServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(ConnectionStringOf(sp.GetRequiredService<IConfiguration>()))
-            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
-            .Build());
+        services.AddSingleton(sp =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(ConnectionStringOf(sp.GetRequiredService<IConfiguration>()))
+                .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
+            // The pool's name labels Npgsql's metrics and traces; unnamed, Npgsql uses the connection string (host,
+            // database and user included), which /metrics would then show to whoever can read it.
+            builder.Name = PoolName;
+            return builder.Build();
+        });
         services.AddDbSession();
         services.AddSingleton(sp => new DatabaseMigrator(ConnectionStringOf(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<ILogger<DatabaseMigrator>>()));
         services.AddSingleton<MigrationState>();

@@ -22,9 +22,15 @@ internal sealed class RateLimitingOptions
 {
     public const string Section = "RateLimiting";
 
-    /// <summary>Sign-in, registration, refresh: per client address. Slows password guessing across accounts.</summary>
+    /// <summary>Sign-in, registration, refresh: per client address (IPv6 by /64). Slows password guessing across accounts.</summary>
     [Required]
     public FixedWindowLimit Credentials { get; set; } = new() { PermitLimit = 10, WindowSeconds = 60 };
+
+    /// <summary>
+    /// The same endpoints, all clients of this instance together: a ceiling that many addresses cannot get around.
+    /// </summary>
+    [Required]
+    public FixedWindowLimit CredentialsGlobal { get; set; } = new() { PermitLimit = 1200, WindowSeconds = 60 };
 
     /// <summary>Every API call: per user, or per client address when anonymous.</summary>
     [Required]
@@ -49,12 +55,19 @@ internal static class RateLimiting
             .ValidateDataAnnotations()
             // Data annotations do not descend into nested objects: check each window explicitly.
             .Validate(o => IsValid(o.Credentials), "RateLimiting:Credentials needs PermitLimit 1..1000000 and WindowSeconds 1..86400.")
+            .Validate(o => IsValid(o.CredentialsGlobal), "RateLimiting:CredentialsGlobal needs PermitLimit 1..1000000 and WindowSeconds 1..86400.")
             .Validate(o => IsValid(o.Api), "RateLimiting:Api needs PermitLimit 1..1000000 and WindowSeconds 1..86400.")
             .Validate(o => IsValid(o.ClientEvents), "RateLimiting:ClientEvents needs PermitLimit 1..1000000 and WindowSeconds 1..86400.")
             .ValidateOnStart();
 
         services.AddRateLimiter(limiter =>
         {
+            // Runs before the endpoint's own policy: one window shared by every caller of a credential endpoint.
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                IsCredentialEndpoint(context)
+                    ? RateLimitPartition.GetFixedWindowLimiter("credentials-global", _ =>
+                        WindowOf(context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value.CredentialsGlobal))
+                    : RateLimitPartition.GetNoLimiter("none"));
             limiter.AddPolicy(OrbitPolicies.CredentialsRateLimit, context =>
             {
                 var limit = context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Credentials;
@@ -78,9 +91,16 @@ internal static class RateLimiting
             {
                 var context = rejected.HttpContext;
                 var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "unknown";
+                var global = context.RequestServices.GetRequiredService<IOptions<RateLimiterOptions>>().Value.GlobalLimiter;
+                if (policy == OrbitPolicies.CredentialsRateLimit && global?.GetStatistics(context)?.CurrentAvailablePermits == 0)
+                {
+                    // The global window runs first; when it has nothing left, it is what refused this request.
+                    policy = "credentials-global";
+                }
+
                 Rejections.Add(1, new KeyValuePair<string, object?>("orbit.rate_limit.policy", policy));
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
-                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers.RetryAfter = ApiResults.RetryAfterSeconds(retryAfter);
                 await ApiResults.WriteProblemAsync(context, new Microsoft.AspNetCore.Mvc.ProblemDetails
                 {
                     Status = StatusCodes.Status429TooManyRequests,
@@ -101,6 +121,9 @@ internal static class RateLimiting
         QueueLimit = 0,
     };
 
-    // Behind a proxy, configure ForwardedHeaders so that this is the client's address, not the proxy's.
-    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    private static bool IsCredentialEndpoint(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == OrbitPolicies.CredentialsRateLimit;
+
+    // IPv6 clients count by /64 (ClientSource): one subscriber usually holds a whole /64.
+    private static string ClientAddress(HttpContext context) => ClientSource.Of(context);
 }

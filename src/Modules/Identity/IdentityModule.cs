@@ -28,7 +28,10 @@ internal sealed class IdentityModule : IModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<LockoutOptions>().BindConfiguration(LockoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.MaxDelay >= o.BaseDelay, "Identity:SignInThrottle:MaxDelay must be at least BaseDelay.")
+            .ValidateOnStart();
+        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateDataAnnotations()
             .Validate(o => string.IsNullOrWhiteSpace(o.AdminEmail) == string.IsNullOrEmpty(o.AdminPassword),
                 "Bootstrap:AdminEmail and Bootstrap:AdminPassword are set together or not at all.")
@@ -42,6 +45,9 @@ internal sealed class IdentityModule : IModule
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<SignInMetrics>();
+        services.AddScoped<SignInThrottle>();
+        services.AddSingleton<SignInThrottlePruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<SignInThrottlePruner>());
         services.AddScoped<TokenPairIssuer>();
         services.AddScoped<IUserDirectory, UserDirectory.UserDirectory>();
         services.AddScoped<ICredentialValidity, CredentialValidity>();

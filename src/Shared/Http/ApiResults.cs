@@ -69,6 +69,10 @@ public static class ApiResults
         _ => StatusCodes.Status500InternalServerError,
     };
 
+    /// <summary>Whole seconds for <c>Retry-After</c>, rounded up and at least 1, so that a client never retries too early.</summary>
+    public static string RetryAfterSeconds(TimeSpan wait) =>
+        Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private sealed class ProblemResult(Error error) : IResult, IStatusCodeHttpResult
     {
         public int? StatusCode { get; } = StatusCodeOf(error.Type);
@@ -87,6 +91,11 @@ public static class ApiResults
             if (status == StatusCodes.Status401Unauthorized)
             {
                 httpContext.Response.Headers.WWWAuthenticate = new StringValues("Bearer");
+            }
+
+            if (error is RetryLaterError retryLater)
+            {
+                httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryLater.RetryAfter);
             }
 
             await WriteProblemAsync(httpContext, problem);

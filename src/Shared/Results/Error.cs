@@ -27,6 +27,9 @@ public record Error(string Code, string Detail, ErrorType Type)
 
     public static Error PreconditionFailed(string code, string detail) => new(code, detail, ErrorType.PreconditionFailed);
 
+    /// <summary>A 429: the same request may succeed after <paramref name="retryAfter"/> (sent as <c>Retry-After</c>).</summary>
+    public static Error TooManyRequests(string code, string detail, TimeSpan retryAfter) => new RetryLaterError(code, detail, retryAfter);
+
     public static Error Validation(string field, string message) =>
         new ValidationError(new Dictionary<string, string[]> { [field] = [message] });
 }
@@ -38,3 +41,6 @@ public sealed record ValidationError(IReadOnlyDictionary<string, string[]> Error
     /// <summary>The code of every validation problem, however the invalid field was found.</summary>
     public const string ValidationFailedCode = "validation_failed";
 }
+
+/// <summary>Too many requests for now: the answer carries <c>Retry-After</c> with <see cref="RetryAfter"/>.</summary>
+public sealed record RetryLaterError(string Code, string Detail, TimeSpan RetryAfter) : Error(Code, Detail, ErrorType.TooManyRequests);

@@ -162,21 +162,4 @@ public sealed class AdminUserTests
         using var response = await admin.PostAsync(new Uri($"/api/v1/admin/users/{Guid.CreateVersion7()}/disable", UriKind.Relative), null);
         await Expect.Problem(response, HttpStatusCode.NotFound);
     }
-
-    [Test]
-    public async Task Enabling_lifts_a_sign_in_lockout()
-    {
-        var user = await Api.RegisterAsync();
-        using var anonymous = Api.CreateClient();
-        for (var i = 0; i < 5; i++)
-        {
-            using var failed = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = "wrong password " + i });
-        }
-
-        using var admin = await Api.AdminClientAsync();
-        using var enable = await admin.PostAsync(new Uri($"/api/v1/admin/users/{user.Id}/enable", UriKind.Relative), null);
-        await Expect.Status(enable, HttpStatusCode.OK);
-
-        await user.SignInAsync();
-    }
 }

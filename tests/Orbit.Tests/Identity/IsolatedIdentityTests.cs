@@ -74,7 +74,8 @@ public sealed class CredentialRateLimitTests
         for (var i = 0; i < 4; i++)
         {
             last?.Dispose();
-            last = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "nobody@tests.orbit", password = "irrelevant password" });
+            // A fresh email each time: the per-account sign-in throttle must not be what answers.
+            last = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = $"nobody-{Guid.NewGuid():N}@tests.orbit", password = "irrelevant password" });
             statuses.Add(last.StatusCode);
         }
 

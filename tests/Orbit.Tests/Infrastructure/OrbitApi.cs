@@ -33,6 +33,7 @@ public sealed class OrbitApi : WebApplicationFactory<Program>
             ["Bootstrap:AdminPassword"] = AdminPassword,
             // The suite signs in a lot from one address; the limit itself is tested with its own host.
             ["RateLimiting:Credentials:PermitLimit"] = "100000",
+            ["RateLimiting:CredentialsGlobal:PermitLimit"] = "100000",
             ["RateLimiting:Api:PermitLimit"] = "100000",
             ["RateLimiting:ClientEvents:PermitLimit"] = "100000",
             // Cross-module effects should show quickly; retries in tests need not wait seconds.

@@ -24,17 +24,6 @@ internal sealed class JwtOptions
     public int RefreshTokenDays { get; set; } = 14;
 }
 
-internal sealed class LockoutOptions
-{
-    public const string Section = "Identity:Lockout";
-
-    [Range(1, 100, ErrorMessage = "Identity:Lockout:MaxFailedAttempts must be between 1 and 100.")]
-    public int MaxFailedAttempts { get; set; } = 5;
-
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Identity:Lockout:Duration must be between 1 second and 1 day.")]
-    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(15);
-}
-
 internal sealed class BootstrapOptions
 {
     public const string Section = "Bootstrap";

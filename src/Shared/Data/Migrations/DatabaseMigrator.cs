@@ -1,5 +1,6 @@
 using DbUp;
 using DbUp.Engine;
+using DbUp.Postgresql;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -25,8 +26,9 @@ public sealed class DatabaseMigrator(string connectionString, ILogger<DatabaseMi
 
     public async Task MigrateAsync(IEnumerable<ModuleMigrations> modules, CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
+        // A named data source of its own: an unnamed pool is labelled with the connection string in Npgsql's metrics.
+        await using var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "orbit-migrations" }.Build();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var lockCommand = new NpgsqlCommand("select pg_advisory_lock(@key)", connection))
         {
             lockCommand.Parameters.AddWithValue("key", AdvisoryLockKey);
@@ -42,7 +44,7 @@ public sealed class DatabaseMigrator(string connectionString, ILogger<DatabaseMi
                     await schemaCommand.ExecuteNonQueryAsync(cancellationToken);
                 }
 
-                Upgrade(module);
+                Upgrade(module, dataSource);
             }
         }
         finally
@@ -53,10 +55,9 @@ public sealed class DatabaseMigrator(string connectionString, ILogger<DatabaseMi
         }
     }
 
-    private void Upgrade(ModuleMigrations module)
+    private void Upgrade(ModuleMigrations module, NpgsqlDataSource dataSource)
     {
-        var engine = DeployChanges.To
-            .PostgresqlDatabase(connectionString, module.Schema)
+        var engine = PostgresqlExtensions.PostgresqlDatabase(new PostgresqlConnectionManager(dataSource), module.Schema)
             .JournalToPostgresqlTable(module.Schema, "schema_versions")
             .WithScripts(module.Scripts)
             .WithTransactionPerScript()

@@ -236,7 +236,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description Returns a short-lived access token (15 minutes unless Jwt:AccessTokenMinutes says otherwise) and a single-use refresh token. Repeated failures lock the account for a while. After an admin forced a password reset, the temporary password answers 403 identity.password_change_required (set a new password with POST /api/v1/auth/reset-password). With `X-Orbit-Client: web` (browsers) the refresh token is not in the body but in the HttpOnly cookie `orbit_refresh` (Path=/api/v1/auth, SameSite=Strict, Secure over HTTPS), and an Origin header other than Orbit's own is refused (403 auth.cross_origin).
+         * @description Returns a short-lived access token (15 minutes unless Jwt:AccessTokenMinutes says otherwise) and a single-use refresh token. Repeated failures slow down further attempts for that account from the same address (429 with Retry-After: 1 s, 2 s, 4 s... up to 15 minutes); many failures from many addresses also slow down addresses the account has not signed in from lately. When too many passwords are being checked at once the answer is 429 with Retry-After too. After an admin forced a password reset, the temporary password answers 403 identity.password_change_required (set a new password with POST /api/v1/auth/reset-password). With `X-Orbit-Client: web` (browsers) the refresh token is not in the body but in the HttpOnly cookie `orbit_refresh` (Path=/api/v1/auth, SameSite=Strict, Secure over HTTPS), and an Origin header other than Orbit's own is refused (403 auth.cross_origin).
          */
         post: operations["SignIn"];
         delete?: never;

@@ -37,7 +37,7 @@ internal sealed class ChangePasswordValidator : AbstractValidator<ChangePassword
     }
 }
 
-internal sealed class ChangePasswordHandler(IDbSession session, ICacheEvictions evictions, TokenPairIssuer tokens, TimeProvider clock)
+internal sealed class ChangePasswordHandler(IDbSession session, ICacheEvictions evictions, PasswordHasher hasher, TokenPairIssuer tokens, TimeProvider clock)
     : ICommandHandler<ChangePasswordCommand, Result<TokenResponse>>
 {
     // Row lock: two changes at once apply one after the other, each checking the current password it knows.
@@ -61,15 +61,33 @@ internal sealed class ChangePasswordHandler(IDbSession session, ICacheEvictions 
         var now = clock.GetUtcNow().UtcDateTime;
         var connection = await session.OpenAsync(cancellationToken);
         var user = await connection.QuerySingleOrDefaultAsync<Account>(new CommandDefinition(FindUserSql, new { command.UserId }, cancellationToken: cancellationToken));
-        if (user is null || !PasswordHasher.Verify(command.CurrentPassword, user.PasswordHash))
+        if (user is null)
         {
             return WrongPassword;
+        }
+
+        // Hashing takes turns (PasswordHasher): a refused turn answers 429 and changes nothing.
+        var verified = await hasher.VerifyAsync(command.CurrentPassword, user.PasswordHash, cancellationToken);
+        if (!verified.IsSuccess)
+        {
+            return verified.Error;
+        }
+
+        if (!verified.Value)
+        {
+            return WrongPassword;
+        }
+
+        var newHash = await hasher.HashAsync(command.NewPassword, cancellationToken);
+        if (!newHash.IsSuccess)
+        {
+            return newHash.Error;
         }
 
         await connection.ExecuteAsync(new CommandDefinition(UpdateSql, new
         {
             command.UserId,
-            PasswordHash = PasswordHasher.HashPassword(command.NewPassword),
+            PasswordHash = newHash.Value,
             Now = now,
         }, cancellationToken: cancellationToken));
         await UserSessions.EndAllAsync(connection, evictions, command.UserId, now, command.RevokePersonalAccessTokens, cancellationToken);

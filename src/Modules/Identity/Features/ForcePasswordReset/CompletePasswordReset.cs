@@ -54,13 +54,20 @@ internal sealed class CompletePasswordResetHandler(IDbSession session, ICacheEvi
         var user = await connection.QuerySingleOrDefaultAsync<Account>(new CommandDefinition(FindUserSql, new { Email = command.Email.Trim() }, cancellationToken: cancellationToken));
         if (user is null)
         {
-            hasher.VerifyAgainstDecoy(command.TemporaryPassword);
-            return SignInHandler.InvalidCredentials;
+            var decoy = await hasher.VerifyAgainstDecoyAsync(command.TemporaryPassword, cancellationToken);
+            return decoy.IsSuccess ? SignInHandler.InvalidCredentials : decoy.Error;
         }
 
         // Only an account under a forced reset has a temporary password: any other answers as a wrong password does,
         // so this endpoint reveals nothing sign-in would not and cannot be used to guess real passwords.
-        if (!PasswordHasher.Verify(command.TemporaryPassword, user.PasswordHash) || !user.MustChangePassword)
+        // Hashing takes turns (PasswordHasher): a refused turn answers 429 before anything is decided.
+        var verified = await hasher.VerifyAsync(command.TemporaryPassword, user.PasswordHash, cancellationToken);
+        if (!verified.IsSuccess)
+        {
+            return verified.Error;
+        }
+
+        if (!verified.Value || !user.MustChangePassword)
         {
             return SignInHandler.InvalidCredentials;
         }
@@ -70,10 +77,16 @@ internal sealed class CompletePasswordResetHandler(IDbSession session, ICacheEvi
             return SignInHandler.Disabled;
         }
 
+        var newHash = await hasher.HashAsync(command.NewPassword, cancellationToken);
+        if (!newHash.IsSuccess)
+        {
+            return newHash.Error;
+        }
+
         await connection.ExecuteAsync(new CommandDefinition(UpdateSql, new
         {
             user.Id,
-            PasswordHash = PasswordHasher.HashPassword(command.NewPassword),
+            PasswordHash = newHash.Value,
             Now = clock.GetUtcNow().UtcDateTime,
         }, cancellationToken: cancellationToken));
         await UserStateCache.EvictAsync(evictions, user.Id);

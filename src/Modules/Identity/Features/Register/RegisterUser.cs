@@ -27,7 +27,7 @@ internal sealed class RegisterUserValidator : AbstractValidator<RegisterUserComm
     }
 }
 
-internal sealed class RegisterUserHandler(IDbSession session, Outbox outbox, TimeProvider clock)
+internal sealed class RegisterUserHandler(IDbSession session, Outbox outbox, PasswordHasher hasher, TimeProvider clock)
     : ICommandHandler<RegisterUserCommand, Result<UserResponse>>
 {
     // "on conflict do nothing" against users_email_unique: a concurrent registration of the same email gets a
@@ -51,13 +51,19 @@ internal sealed class RegisterUserHandler(IDbSession session, Outbox outbox, Tim
             Roles = [],
             CreatedAt = now,
         };
+        var passwordHash = await hasher.HashAsync(command.Password, cancellationToken);
+        if (!passwordHash.IsSuccess)
+        {
+            return passwordHash.Error;
+        }
+
         var connection = await session.OpenAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertSql, new
         {
             user.Id,
             user.Email,
             user.DisplayName,
-            PasswordHash = PasswordHasher.HashPassword(command.Password),
+            PasswordHash = passwordHash.Value,
             Now = now,
         }, cancellationToken: cancellationToken));
         if (inserted == 0)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Dapper;
 using FluentValidation;
 using Mediator;
@@ -5,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 using Orbit.Modules.Identity.Authentication;
 using Orbit.Modules.Identity.Passwords;
 using Orbit.Shared.Data;
@@ -14,7 +14,12 @@ using Orbit.Shared.Results;
 
 namespace Orbit.Modules.Identity.Features.SignIn;
 
-internal sealed record SignInCommand(string Email, string Password) : ICommand<Result<TokenResponse>>;
+/// <param name="Source">Where the attempt comes from (<see cref="ClientSource"/>), set by the endpoint, never from the body.</param>
+internal sealed record SignInCommand(string Email, string Password) : ICommand<Result<TokenResponse>>
+{
+    [JsonIgnore]
+    public string Source { get; init; } = "unknown";
+}
 
 internal sealed class SignInValidator : AbstractValidator<SignInCommand>
 {
@@ -30,35 +35,21 @@ internal sealed class SignInHandler(
     IDbSession session,
     IUnitOfWork unitOfWork,
     PasswordHasher hasher,
+    SignInThrottle throttle,
     TokenPairIssuer tokens,
-    IOptions<LockoutOptions> lockout,
     TimeProvider clock,
     SignInMetrics metrics)
     : ICommandHandler<SignInCommand, Result<TokenResponse>>
 {
-    // Row lock: concurrent attempts on one account count their failures one after the other.
     private const string FindUserSql = """
         select id as Id, email as Email, display_name as DisplayName, roles as Roles, password_hash as PasswordHash,
-               is_disabled as IsDisabled, locked_until as LockedUntil, must_change_password as MustChangePassword
+               is_disabled as IsDisabled, must_change_password as MustChangePassword
         from identity.users
         where lower(email) = lower(@Email)
-        for update
         """;
 
-    private const string RecordFailureSql = """
-        update identity.users
-        set failed_sign_ins = case when failed_sign_ins + 1 >= @MaxFailures then 0 else failed_sign_ins + 1 end,
-            locked_until = case when failed_sign_ins + 1 >= @MaxFailures then @LockedUntil else locked_until end
-        where id = @Id
-        returning locked_until > @Now
-        """;
-
-    private const string RecordSuccessSql = """
-        update identity.users set failed_sign_ins = 0, locked_until = null where id = @Id
-        """;
-
-    // One answer for unknown email, wrong password and locked account, so none of them reveals which it was.
-    public static readonly Error InvalidCredentials = Error.Unauthorized("identity.invalid_credentials", "The email or password is incorrect, or the account is temporarily locked.");
+    // One answer for unknown email and wrong password, so neither reveals which it was.
+    public static readonly Error InvalidCredentials = Error.Unauthorized("identity.invalid_credentials", "The email or password is incorrect.");
     public static readonly Error Disabled = Error.Unauthorized("identity.user_disabled", "This account is disabled.");
     public static readonly Error PasswordChangeRequired = Error.Forbidden(
         "identity.password_change_required",
@@ -66,42 +57,34 @@ internal sealed class SignInHandler(
 
     public async ValueTask<Result<TokenResponse>> Handle(SignInCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        // Throttled attempts are answered before any hashing: they cost the host almost nothing.
+        var (charge, wait, scope) = await throttle.ChargeAsync(command.Email, command.Source, unitOfWork, cancellationToken);
+        if (charge is null)
+        {
+            metrics.Throttled(scope);
+            return wait!;
+        }
+
         var connection = await session.OpenAsync(cancellationToken);
         var user = await connection.QuerySingleOrDefaultAsync<UserCredentials>(
             new CommandDefinition(FindUserSql, new { command.Email }, cancellationToken: cancellationToken));
-        if (user is null)
+        var verified = user is null
+            ? await hasher.VerifyAgainstDecoyAsync(command.Password, cancellationToken)
+            : await hasher.VerifyAsync(command.Password, user.PasswordHash, cancellationToken);
+        if (!verified.IsSuccess)
         {
-            hasher.VerifyAgainstDecoy(command.Password);
-            metrics.Failed();
-            return InvalidCredentials;
+            await throttle.RefundAsync(charge, unitOfWork, cancellationToken);
+            return verified.Error;
         }
 
-        var passwordMatches = PasswordHasher.Verify(command.Password, user.PasswordHash);
-        if (user.LockedUntil > now)
+        if (user is null || !verified.Value)
         {
-            metrics.Failed();
-            return InvalidCredentials;
-        }
-
-        if (!passwordMatches)
-        {
-            var lockedNow = await connection.ExecuteScalarAsync<bool?>(new CommandDefinition(RecordFailureSql, new
+            if (await throttle.FailedAsync(charge, unitOfWork, cancellationToken))
             {
-                user.Id,
-                MaxFailures = lockout.Value.MaxFailedAttempts,
-                LockedUntil = now + lockout.Value.Duration,
-                Now = now,
-            }, cancellationToken: cancellationToken));
-
-            // The request fails, yet the failure count must stick: commit it before the pipeline rolls back.
-            await unitOfWork.CommitAsync(cancellationToken);
-            metrics.Failed();
-            if (lockedNow == true)
-            {
-                metrics.LockedOut();
+                metrics.AccountThrottleStarted();
             }
 
+            metrics.Failed();
             return InvalidCredentials;
         }
 
@@ -118,7 +101,8 @@ internal sealed class SignInHandler(
             return PasswordChangeRequired;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(RecordSuccessSql, new { user.Id }, cancellationToken: cancellationToken));
+        await throttle.SucceededAsync(charge, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
         var response = await tokens.IssueAsync(new SignedInUser(user.Id, user.Email, user.DisplayName, user.Roles), Guid.CreateVersion7(now), cancellationToken);
         metrics.Succeeded();
         return response;
@@ -137,8 +121,6 @@ internal sealed class SignInHandler(
         public string PasswordHash { get; init; } = "";
 
         public bool IsDisabled { get; init; }
-
-        public DateTime? LockedUntil { get; init; }
 
         public bool MustChangePassword { get; init; }
     }
@@ -160,7 +142,7 @@ internal sealed class SignInEndpoint : IEndpoint
                     return ApiResults.Problem(crossOrigin);
                 }
 
-                return (await sender.Send(command, cancellationToken)).Match(
+                return (await sender.Send(command with { Source = ClientSource.Of(context) }, cancellationToken)).Match(
                     tokens => Results.Ok(browser ? BrowserSession.MoveTokenToCookie(context, tokens) : tokens),
                     ApiResults.Problem);
             })
@@ -168,7 +150,9 @@ internal sealed class SignInEndpoint : IEndpoint
             .WithName("SignIn")
             .WithSummary("Sign in with email and password")
             .WithDescription("Returns a short-lived access token (15 minutes unless Jwt:AccessTokenMinutes says otherwise) and a single-use refresh token. " +
-                "Repeated failures lock the account for a while. After an admin forced a password reset, the temporary password answers 403 " +
+                "Repeated failures slow down further attempts for that account from the same address (429 with Retry-After: 1 s, 2 s, 4 s... " +
+                "up to 15 minutes); many failures from many addresses also slow down addresses the account has not signed in from lately. " +
+                "When too many passwords are being checked at once the answer is 429 with Retry-After too. After an admin forced a password reset, the temporary password answers 403 " +
                 "identity.password_change_required (set a new password with POST /api/v1/auth/reset-password). With `X-Orbit-Client: web` (browsers) the refresh token is not in the body but in " +
                 $"the HttpOnly cookie `{BrowserSession.CookieName}` (Path={BrowserSession.CookiePath}, SameSite=Strict, Secure over HTTPS), and an " +
                 "Origin header other than Orbit's own is refused (403 auth.cross_origin).")
