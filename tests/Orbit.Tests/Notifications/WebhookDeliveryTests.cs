@@ -128,8 +128,10 @@ public sealed class WebhookDeliveryTests
 
         await TaskApi.CreateAsync(team.ClientFor("member"), team.Project.Id, new { title = "Doomed" });
 
-        // The test host allows 5 attempts (Webhooks:MaxAttempts).
-        var delivery = (await Eventually.Get(() => DeliveriesAsync(maintainer, webhook.Id), d => d.Any(x => x.Status == "failed"), "the delivery to be given up")).Single();
+        // The test host allows 5 attempts (Webhooks:MaxAttempts), 0.1 s apart and doubling: under 2 s idle. The wait is
+        // longer because in the whole suite this event queues behind every other test's events at the webhook consumer.
+        var delivery = (await Eventually.Get(
+            () => DeliveriesAsync(maintainer, webhook.Id), d => d.Any(x => x.Status == "failed"), "the delivery to be given up", TimeSpan.FromSeconds(60))).Single();
         Assert.Multiple(() =>
         {
             Assert.That(delivery.Attempts, Has.Length.EqualTo(5));
