@@ -22,7 +22,9 @@ public sealed class SignInThrottleTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _api = new OrbitApi(TestPostgres.SharedDatabase, new Dictionary<string, string?>
+        // A database of its own: this host's clock is moved forward by hours, and every background worker of a host on
+        // the shared database (webhook retries, the relay's backoff) would schedule other tests' work by that clock.
+        _api = new OrbitApi(await TestPostgres.CreateDatabaseAsync("throttle"), new Dictionary<string, string?>
         {
             ["Identity:SignInThrottle:FailuresBeforeDelay"] = FailuresBeforeDelay.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Identity:SignInThrottle:BaseDelay"] = "00:00:10",
