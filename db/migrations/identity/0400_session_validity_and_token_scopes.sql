@@ -3,8 +3,9 @@
 -- sessions_valid_after: an access token issued (iat) in an earlier second than this is refused. Set by password
 -- change, sign out everywhere, an admin-forced reset and disabling. Null: no session has been ended this way.
 -- must_change_password: an admin reset the password; sign-in refuses the temporary one until it is replaced.
+-- "if not exists": a database that ran the cache branch's interim script (identity/0500, never on main) has it already.
 alter table identity.users
-    add column sessions_valid_after timestamptz,
+    add column if not exists sessions_valid_after timestamptz,
     add column must_change_password boolean not null default false;
 
 -- What a personal access token may do: 'read' (GET and HEAD only) or 'read-write'. Tokens made before scopes existed
