@@ -49,6 +49,9 @@ public sealed class OutboxRelay(
     /// </summary>
     public const string ReadySuffix = ":ready";
 
+    /// <summary>The <c>application_name</c> of the connection that listens for the outbox notifications and dispatches.</summary>
+    public const string ListenerApplicationName = "orbit-outbox-listener";
+
     /// <summary>How long a loop waits before looking again at deliveries held back behind another host's claim.</summary>
     private static readonly TimeSpan HeldElsewhereDelay = TimeSpan.FromMilliseconds(20);
 
@@ -748,7 +751,9 @@ public sealed class OutboxRelay(
         {
             // Notifications arrive whenever the connection reads, during the dispatcher's statements as while it waits.
             connection.Notification += (_, notification) => OnNotification(notification.Payload);
-            await using var listen = new NpgsqlCommand($"listen {Outbox.OutboxChannel}", connection);
+            // Named, so operators (and the outage test) can tell it in pg_stat_activity, whose query column shows the last
+            // dispatch rather than the LISTEN. The pool resets the name if the connection ever goes back to it.
+            await using var listen = new NpgsqlCommand($"listen {Outbox.OutboxChannel}; set application_name = '{ListenerApplicationName}'", connection);
             await listen.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }

@@ -167,5 +167,12 @@ internal sealed class AuditSubscriber(IDbSession session, IUnitOfWork unitOfWork
     internal static string? TraceIdOf(string? traceParent) =>
         ActivityContext.TryParse(traceParent, null, out var context) ? context.TraceId.ToHexString() : null;
 
-    private sealed record ChainHead(byte[]? PreviousHash, long[] Ids, Guid[] AlreadyRecorded);
+    private sealed class ChainHead
+    {
+        public byte[]? PreviousHash { get; init; }
+
+        public long[] Ids { get; init; } = [];
+
+        public Guid[] AlreadyRecorded { get; init; } = [];
+    }
 }
