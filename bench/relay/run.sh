@@ -5,7 +5,8 @@
 # Publish dirs: `dotnet publish src/Host -c Release -p:OrbitSkipWebBuild=true -o DIR` of this branch and of the baseline
 # (a `git worktree add` of the old commit). Starts PostgreSQL (initdb/pg_ctl from PATH, pg_stat_statements loaded)
 # under $WORK, a loopback webhook receiver, and the hosts. Per variant:
-#   1. light load, one host: creates only at $LIGHT_RATE/s; statements per create from pg_stat_statements;
+#   1. light load, one host: creates only at $LIGHT_RATE/s; statements per create from pg_stat_statements (alone:
+#      ONLY_STATEMENTS=1);
 #   2. per rate, one host: drive.py writes (a third each: create, rename, comment; one event each) at the rate for
 #      seconds-per-rate, into a fresh project with a webhook subscribed to "*" pointing at the receiver; then
 #   3. per rate in $TWO_HOST_RATES, two hosts on the database, half the writes to each.
@@ -58,10 +59,14 @@ statements() { # variant db token
   local project_id before after creates events
   project_id=$(project "$PORT_A" "$3" "S${1^^}")
   wait_drained "$2" || true; sleep 2
-  psql_ "$2" "select pg_stat_statements_reset()" >/dev/null
+  psql_ postgres "select pg_stat_statements_reset()" >/dev/null
   python3 "$HERE/drive.py" "http://127.0.0.1:$PORT_A" "$3" "$project_id" "$LIGHT_RATE" "$LIGHT_SECONDS" 4 create >/dev/null
-  wait_drained "$2" || true
-  while [ "$(psql_ "$2" "select count(*) from notifications.webhook_deliveries where status = 'pending'")" != 0 ]; do sleep 0.25; done
+  # Until audit has every create and every webhook is sent (not processed_at: the baseline may not set it), then 2 s.
+  for _ in $(seq 1 $((DRAIN_CAP * 4))); do
+    [ "$(psql_ "$2" "select (select count(*) from audit.entries where project_id = '$project_id' and event_type = 'task.created') = (select count(*) from tasks.outbox_messages where type = 'task.created' and payload->>'projectId' = '$project_id') and not exists (select 1 from notifications.webhook_deliveries where status = 'pending')")" = t ] && break
+    sleep 0.25
+  done
+  sleep 2
   local db_oid; db_oid=$(psql_ postgres "select oid from pg_database where datname = '$2'")
   creates=$(psql_ "$2" "select count(*) from tasks.outbox_messages where type = 'task.created' and payload->>'projectId' = '$project_id'")
   events=$creates
@@ -104,11 +109,12 @@ measure() { # variant db token hosts rate
 
 echo "load average at start: $(load)" | tee "$WORK/results.txt"
 for variant in $VARIANTS; do
-  dir=$NEW; [ "$variant" = old ] && dir=$OLD
+  dir=$NEW; [ "$variant" != new ] && dir=$OLD  # any other name: the baseline dir
   db="orbit_$variant"; psql_ postgres "create database $db"
   a=$(start_host "$dir" "$db" "$PORT_A" "$WORK/$variant-a.log"); PIDS+=("$a"); wait_ready "$PORT_A"
   tok=$(token "$PORT_A")
   statements "$variant" "$db" "$tok"
+  if [ -n "${ONLY_STATEMENTS:-}" ]; then kill "$a"; wait "$a" 2>/dev/null || true; continue; fi
   echo "variant | hosts | writes/s asked | events/s in | audit events/s | webhook events/s | webhook p50 s | p95 s | max s | audit p95 s | backlog at end | drain s | load avg" | tee -a "$WORK/results.txt"
   for rate in $RATES; do measure "$variant" "$db" "$tok" 1 "$rate"; done
   if [ -n "$TWO_HOST_RATES" ]; then
