@@ -97,7 +97,7 @@ measure() { # variant db token hosts rate
          a as (select extract(epoch from recorded_at - occurred_at) as s, recorded_at, occurred_at from audit.entries where project_id = '$project_id' and event_type <> 'project.created'),
          e as (select count(*) as n from tasks.outbox_messages where payload->>'projectId' = '$project_id')
     select format('%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s',
-      '$1', $4, $5, round((select n from e) / $SECONDS_PER_RATE::numeric, 0),
+      '$1', $4, $5, round((select n from e) / $(python3 -c "import json; print(max(json.loads(l)['seconds'] for l in open('$WORK/$run.drive') if l.strip()))")::numeric, 0),
       (select round(count(*) / greatest(extract(epoch from max(recorded_at) - min(occurred_at)), 0.001)::numeric, 0) from a),
       (select round(count(*) / greatest(extract(epoch from max(delivered_at) - min(occurred_at)), 0.001)::numeric, 0) from w),
       (select round(percentile_cont(0.5) within group (order by s)::numeric, 3) from w),
@@ -115,7 +115,7 @@ for variant in $VARIANTS; do
   tok=$(token "$PORT_A")
   statements "$variant" "$db" "$tok"
   if [ -n "${ONLY_STATEMENTS:-}" ]; then kill "$a"; wait "$a" 2>/dev/null || true; continue; fi
-  echo "variant | hosts | writes/s asked | events/s in | audit events/s | webhook events/s | webhook p50 s | p95 s | max s | audit p95 s | backlog at end | drain s | load avg" | tee -a "$WORK/results.txt"
+  echo "variant | hosts | writes/s asked | events/s in (done / driver wall time) | audit events/s | webhook events/s | webhook p50 s | p95 s | max s | audit p95 s | backlog at end | drain s | load avg" | tee -a "$WORK/results.txt"
   for rate in $RATES; do measure "$variant" "$db" "$tok" 1 "$rate"; done
   if [ -n "$TWO_HOST_RATES" ]; then
     b=$(start_host "$dir" "$db" "$PORT_B" "$WORK/$variant-b.log"); PIDS+=("$b"); wait_ready "$PORT_B"
