@@ -27,8 +27,9 @@ internal sealed class ProjectsModule : IModule
     {
         services.AddValidatorsFromAssemblyContaining<ProjectsModule>(includeInternalTypes: true);
 
-        // Other modules (Tasks) ask IProjectMembership too. Scoped: a cache miss reads on the request's connection.
+        // Other modules ask IProjectMembership and IProjectAccess too. Scoped: a cache miss reads on the request's connection.
         services.AddScoped<IProjectMembership, CachedProjectMembership>();
+        services.AddScoped<IProjectAccess, ProjectAccess>();
         services.AddScoped<MembershipCache>();
         services.AddSingleton<MembershipEntries>();
         services.AddSingleton<ICacheEvictionTarget>(sp => sp.GetRequiredService<MembershipEntries>());
