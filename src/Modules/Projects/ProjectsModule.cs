@@ -2,7 +2,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orbit.Modules.Projects.Access;
+using Orbit.Modules.Projects.Authorization;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Projects.Features.ListProjects;
 using Orbit.Modules.Projects.Members;

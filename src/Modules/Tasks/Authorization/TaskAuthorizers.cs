@@ -1,7 +1,7 @@
 using Dapper;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Tasks.Comments;
-using Orbit.Modules.Tasks.Tasks;
+using Orbit.Modules.Tasks.Resources;
 using Orbit.Shared.Authorization;
 using Orbit.Shared.Data;
 using Orbit.Shared.Identity;

@@ -1,6 +1,6 @@
 using Orbit.Modules.Projects.Contracts;
 
-namespace Orbit.Modules.Projects.Access;
+namespace Orbit.Modules.Projects.Authorization;
 
 /// <summary>
 /// The one implementation of the project-access rule (<see cref="IProjectAccess"/>), for this module's authorizer and

@@ -3,7 +3,7 @@ using Npgsql;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Shared.Results;
 
-namespace Orbit.Modules.Tasks.Tasks;
+namespace Orbit.Modules.Tasks.Resources;
 
 /// <summary>The references a task holds to others, checked the same way on create and on update.</summary>
 internal sealed class TaskLinks(IProjectMembership memberships)

@@ -13,7 +13,7 @@ using Orbit.Shared.Events;
 using Orbit.Shared.Http;
 using Orbit.Shared.Results;
 
-namespace Orbit.Modules.Identity.Features.Register;
+namespace Orbit.Modules.Identity.Features.RegisterUser;
 
 internal sealed record RegisterUserCommand(string Email, string Password, string DisplayName) : ICommand<Result<UserResponse>>;
 

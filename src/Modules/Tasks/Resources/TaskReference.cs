@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Orbit.Modules.Tasks.Tasks;
+namespace Orbit.Modules.Tasks.Resources;
 
 /// <summary>
 /// A task named in a URL: its UUID or its key (<c>ABC-42</c>, any case). <see cref="Where"/> is the matching SQL

@@ -1,6 +1,6 @@
 using Orbit.Modules.Tasks.Contracts;
 
-namespace Orbit.Modules.Tasks.Tasks;
+namespace Orbit.Modules.Tasks.Resources;
 
 /// <summary>A task as the API shows it.</summary>
 internal sealed record TaskResponse(

@@ -4,7 +4,7 @@ using Orbit.Shared.Authorization;
 using Orbit.Shared.Identity;
 using Orbit.Shared.Results;
 
-namespace Orbit.Modules.Projects.Access;
+namespace Orbit.Modules.Projects.Authorization;
 
 /// <summary>
 /// The one place project membership is enforced in Projects, run by the pipeline's authorization behaviour for every
