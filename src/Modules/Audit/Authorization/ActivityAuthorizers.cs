@@ -25,9 +25,6 @@ internal interface ITaskActivityRequest
 
 internal static class ActivityAccess
 {
-    public static readonly Error ProjectNotFound = Error.NotFound("audit.project_not_found", "There is no such project, or you cannot see it.");
-    public static readonly Error TaskNotFound = Error.NotFound("audit.task_not_found", "There is no such task, or you cannot see it.");
-
     /// <summary>
     /// Whether the project-access rule (<see cref="IProjectAccess"/>) lets the reader read with this role. Reads only, so
     /// archived projects stay readable. Anyone refused gets 404, whether not a member or a member whose role is too low,
@@ -49,7 +46,7 @@ internal sealed class ProjectActivityAuthorizer<TMessage>(IProjectAccess access,
 {
     // Viewer is the least role, so being a member is enough.
     public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken) =>
-        await ActivityAccess.MayReadAsync(access, message.ProjectId, user.Id, ProjectRole.Viewer, cancellationToken) ? null : ActivityAccess.ProjectNotFound;
+        await ActivityAccess.MayReadAsync(access, message.ProjectId, user.Id, ProjectRole.Viewer, cancellationToken) ? null : AuditErrors.ProjectNotFound;
 }
 
 internal sealed class TaskActivityAuthorizer<TMessage>(IProjectAccess access, ICurrentUser user, IDbSession session) : IRequestAuthorizer<TMessage>
@@ -57,13 +54,13 @@ internal sealed class TaskActivityAuthorizer<TMessage>(IProjectAccess access, IC
 {
     public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken)
     {
-        var task = await TaskReference.ResolveAsync(session, message.TaskRef, cancellationToken);
+        var task = await AuditedTask.ResolveAsync(session, message.TaskRef, cancellationToken);
         if (task is null)
         {
-            return ActivityAccess.TaskNotFound;
+            return AuditErrors.TaskNotFound;
         }
 
         var required = task.Trashed ? ProjectRole.Maintainer : ProjectRole.Viewer;
-        return await ActivityAccess.MayReadAsync(access, task.ProjectId, user.Id, required, cancellationToken) ? null : ActivityAccess.TaskNotFound;
+        return await ActivityAccess.MayReadAsync(access, task.ProjectId, user.Id, required, cancellationToken) ? null : AuditErrors.TaskNotFound;
     }
 }

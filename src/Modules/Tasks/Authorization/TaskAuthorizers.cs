@@ -1,6 +1,7 @@
 using Dapper;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Tasks.Comments;
+using Orbit.Modules.Tasks.Contracts;
 using Orbit.Modules.Tasks.Resources;
 using Orbit.Shared.Authorization;
 using Orbit.Shared.Data;
@@ -16,14 +17,6 @@ namespace Orbit.Modules.Tasks.Authorization;
 /// </summary>
 internal static class TaskAccess
 {
-    public static readonly Error TaskNotFound = Error.NotFound("tasks.task_not_found", "There is no such task, or you cannot see it.");
-    public static readonly Error ProjectNotFound = Error.NotFound("tasks.project_not_found", "There is no such project, or you cannot see it.");
-    public static readonly Error CommentNotFound = Error.NotFound("tasks.comment_not_found", "There is no such comment, or you cannot see it.");
-    public static readonly Error Archived = Error.Conflict("tasks.project_archived", "The project is archived; its tasks are read-only.");
-
-    public static Error TooLow(ProjectRole required) =>
-        Error.Forbidden("tasks.role_too_low", $"This needs the {required.ToString().ToLowerInvariant()} role in the project.");
-
     /// <summary>The access decision as Tasks answers it; <paramref name="notFound"/> names what the caller asked for.</summary>
     public static async ValueTask<Error?> CheckAsync(
         IProjectAccess access, Guid projectId, Guid userId, ProjectRole required, bool changes, Error notFound, CancellationToken cancellationToken)
@@ -32,8 +25,8 @@ internal static class TaskAccess
         return decision.Outcome switch
         {
             ProjectAccessOutcome.Allowed => null,
-            ProjectAccessOutcome.RoleTooLow => TooLow(decision.Required),
-            ProjectAccessOutcome.Archived => Archived,
+            ProjectAccessOutcome.RoleTooLow => TaskErrors.RoleTooLow(decision.Required),
+            ProjectAccessOutcome.Archived => TaskErrors.Archived,
             _ => notFound,
         };
     }
@@ -43,7 +36,7 @@ internal sealed class ProjectTasksAuthorizer<TMessage>(IProjectAccess access, IC
     where TMessage : IProjectTasksRequest
 {
     public ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken) =>
-        TaskAccess.CheckAsync(access, message.ProjectId, user.Id, message.RequiredRole, message.Changes, TaskAccess.ProjectNotFound, cancellationToken);
+        TaskAccess.CheckAsync(access, message.ProjectId, user.Id, message.RequiredRole, message.Changes, TaskErrors.ProjectNotFound, cancellationToken);
 }
 
 internal sealed class TaskAuthorizer<TMessage>(IProjectAccess access, ICurrentUser user, IDbSession session, AuthorizedRows authorized)
@@ -52,23 +45,23 @@ internal sealed class TaskAuthorizer<TMessage>(IProjectAccess access, ICurrentUs
 {
     // The whole row, not just its project: a read handler then answers from it (AuthorizedRows), so reading a task
     // costs this one statement. Deleted tasks are found too: restoring one and reading the trash need their project.
-    private const string Sql = $"select {TaskRow.Columns} from tasks.tasks t where {TaskReference.Where}";
+    private const string Sql = $"select {TaskRow.Columns} from tasks.tasks t where {TaskReferenceSql.Where}";
 
     public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken)
     {
         if (!TaskReference.TryParse(message.TaskRef, out var reference))
         {
-            return TaskAccess.TaskNotFound;
+            return TaskErrors.TaskNotFound;
         }
 
         var connection = await session.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(Sql, reference.Parameters, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(Sql, TaskReferenceSql.ParametersOf(reference), cancellationToken: cancellationToken));
         if (row is null)
         {
-            return TaskAccess.TaskNotFound;
+            return TaskErrors.TaskNotFound;
         }
 
-        var denied = await TaskAccess.CheckAsync(access, row.ProjectId, user.Id, message.RequiredRole, message.Changes, TaskAccess.TaskNotFound, cancellationToken);
+        var denied = await TaskAccess.CheckAsync(access, row.ProjectId, user.Id, message.RequiredRole, message.Changes, TaskErrors.TaskNotFound, cancellationToken);
         if (denied is null)
         {
             authorized.Task = (message.TaskRef, row);
@@ -97,19 +90,19 @@ internal sealed class CommentAuthorizer<TMessage>(IProjectAccess access, ICurren
             new CommandDefinition(Sql, new { message.CommentId }, cancellationToken: cancellationToken));
         if (comment is null)
         {
-            return TaskAccess.CommentNotFound;
+            return TaskErrors.CommentNotFound;
         }
 
         var isAuthor = comment.AuthorId == user.Id;
         if (!isAuthor && message.OthersRole is null)
         {
             // Visible to the caller or not, only its author may do this: say so only to someone who can see it.
-            var visible = await TaskAccess.CheckAsync(access, comment.ProjectId, user.Id, ProjectRole.Viewer, false, TaskAccess.CommentNotFound, cancellationToken);
-            return visible ?? Error.Forbidden("tasks.not_comment_author", "Only the comment's author may do this.");
+            var visible = await TaskAccess.CheckAsync(access, comment.ProjectId, user.Id, ProjectRole.Viewer, false, TaskErrors.CommentNotFound, cancellationToken);
+            return visible ?? TaskErrors.NotCommentAuthor;
         }
 
         var required = isAuthor ? message.AuthorRole : message.OthersRole!.Value;
-        var denied = await TaskAccess.CheckAsync(access, comment.ProjectId, user.Id, required, message.Changes, TaskAccess.CommentNotFound, cancellationToken);
+        var denied = await TaskAccess.CheckAsync(access, comment.ProjectId, user.Id, required, message.Changes, TaskErrors.CommentNotFound, cancellationToken);
         if (denied is null)
         {
             authorized.Comment = new CommentResponse(comment.Id, comment.TaskId, comment.AuthorId, comment.Body, comment.CreatedAt, comment.UpdatedAt, comment.Version);

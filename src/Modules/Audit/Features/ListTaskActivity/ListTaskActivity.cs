@@ -43,10 +43,10 @@ internal sealed class ListTaskActivityHandler(IDbSession session, IProjectAccess
 
     public async ValueTask<Result<Page<AuditEntryResponse>>> Handle(ListTaskActivityQuery query, CancellationToken cancellationToken)
     {
-        var task = await TaskReference.ResolveAsync(session, query.TaskRef, cancellationToken);
+        var task = await AuditedTask.ResolveAsync(session, query.TaskRef, cancellationToken);
         if (task is null)
         {
-            return ActivityAccess.TaskNotFound;
+            return AuditErrors.TaskNotFound;
         }
 
         Cursor.TryDecode<long>(query.Cursor, out var after);

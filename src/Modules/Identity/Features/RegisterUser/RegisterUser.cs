@@ -38,8 +38,6 @@ internal sealed class RegisterUserHandler(IDbSession session, Outbox outbox, Pas
         on conflict ((lower(email))) do nothing
         """;
 
-    public static readonly Error EmailTaken = Error.Conflict("identity.email_taken", "A user with this email already exists.");
-
     public async ValueTask<Result<UserResponse>> Handle(RegisterUserCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -68,7 +66,7 @@ internal sealed class RegisterUserHandler(IDbSession session, Outbox outbox, Pas
         }, cancellationToken: cancellationToken));
         if (inserted == 0)
         {
-            return EmailTaken;
+            return IdentityErrors.EmailTaken;
         }
 
         await outbox.EnqueueAsync(IdentityModule.SchemaName, new UserRegistered(Guid.CreateVersion7(now), now, user.Id, user.Email, user.DisplayName), cancellationToken);

@@ -55,7 +55,7 @@ internal sealed class EditCommentHandler(IDbSession session, Outbox outbox, Time
         var current = await connection.QuerySingleOrDefaultAsync<CurrentComment>(new CommandDefinition(LockSql, new { command.CommentId }, cancellationToken: cancellationToken));
         if (current is null)
         {
-            return TaskAccess.CommentNotFound;
+            return TaskErrors.CommentNotFound;
         }
 
         if (command.ExpectedVersion is { } expected && expected != current.Version)
