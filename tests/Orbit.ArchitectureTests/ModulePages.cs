@@ -190,14 +190,17 @@ internal static partial class ModulePages
 
         Names("Schema", [facts.Schema, .. facts.Tables], "the schema or table");
         NamesExactlyEvents("Publishes", facts.Publishes, "Nothing.");
+
+        // A consumer that declares every event type there is may say so instead of listing them.
+        var saysEvery = Section("Consumes").Contains("Every event.", StringComparison.Ordinal);
         if (facts.Consumes is null)
         {
-            if (!Section("Consumes").Contains("Every event.", StringComparison.Ordinal))
+            if (!saysEvery)
             {
                 violations.Add($"{facts.Name}: ## Consumes says \"Every event.\" (a consumer of the module takes every event)");
             }
         }
-        else
+        else if (!(saysEvery && knownEventTypes.Count > 0 && knownEventTypes.All(facts.Consumes.Contains)))
         {
             NamesExactlyEvents("Consumes", facts.Consumes, "Nothing.");
         }
