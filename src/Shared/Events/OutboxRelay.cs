@@ -329,6 +329,7 @@ public sealed class OutboxRelay(
                 if (wanted.Count > 0)
                 {
                     RoundOutcome outcome;
+                    var reused = true;
                     try
                     {
                         // One connection per loop, kept across rounds: no pool round trip and no session reset per round.
@@ -341,6 +342,7 @@ public sealed class OutboxRelay(
 
                             connection = null;
                             connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                            reused = false;
                         }
 
                         // The round itself is not cancelled by shutdown: the batch in hand is finished.
@@ -350,7 +352,6 @@ public sealed class OutboxRelay(
                     }
                     catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                     {
-                        _outage.Failed(exception, IsOutage(exception));
                         loop.Pending.Add(wanted);
                         if (connection is not null)
                         {
@@ -358,6 +359,16 @@ public sealed class OutboxRelay(
                             connection = null;
                         }
 
+                        // A kept connection that broke while the loop was idle (the database restarted since): try once
+                        // more at once on a fresh one before calling it an outage, or every outage would be logged again
+                        // by each loop that wakes after it ended.
+                        if (reused && failures == 0 && IsOutage(exception))
+                        {
+                            logger.LogDebug(exception, "Outbox consumer {Consumer} reconnects", loop.Consumer.Name);
+                            continue;
+                        }
+
+                        _outage.Failed(exception, IsOutage(exception));
                         await DelayAsync(FailedRoundDelay(++failures), stoppingToken);
                         continue;
                     }
