@@ -1,0 +1,62 @@
+using Dapper;
+using Orbit.Modules.Projects.Contracts;
+using Orbit.Shared.Authorization;
+using Orbit.Shared.Data;
+using Orbit.Shared.Identity;
+using Orbit.Shared.Results;
+
+namespace Orbit.Modules.Webhooks.Authorization;
+
+/// <summary>
+/// The one place Notifications decides who may manage webhooks, by project membership (asked of Projects through its
+/// contract): a non-member gets 404 as if nothing were there, a member whose role is too low 403, and a change inside
+/// an archived project 409. Notifications themselves need no authorizer: every query is filtered by recipient.
+/// </summary>
+internal static class WebhookAccess
+{
+    public static readonly Error ProjectNotFound = Error.NotFound("notifications.project_not_found", "There is no such project, or you cannot see it.");
+    public static readonly Error WebhookNotFound = Error.NotFound("notifications.webhook_not_found", "There is no such webhook, or you cannot see it.");
+    public static readonly Error Archived = Error.Conflict("notifications.project_archived", "The project is archived; its webhooks are read-only.");
+
+    public static Error TooLow(ProjectRole required) =>
+        Error.Forbidden("notifications.role_too_low", $"This needs the {required.ToString().ToLowerInvariant()} role in the project.");
+
+    public static async ValueTask<Error?> CheckAsync(
+        IProjectMembership memberships, Guid projectId, Guid userId, IWebhookAccessRequirement requirement, Error notFound, CancellationToken cancellationToken)
+    {
+        var membership = await memberships.FindAsync(projectId, userId, cancellationToken);
+        if (membership?.Role is null)
+        {
+            return notFound;
+        }
+
+        if (!membership.Allows(requirement.RequiredRole))
+        {
+            return TooLow(requirement.RequiredRole);
+        }
+
+        return requirement.Changes && membership.IsArchived ? Archived : null;
+    }
+}
+
+internal sealed class ProjectWebhooksAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user) : IRequestAuthorizer<TMessage>
+    where TMessage : IProjectWebhooksRequest
+{
+    public ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken) =>
+        WebhookAccess.CheckAsync(memberships, message.ProjectId, user.Id, message, WebhookAccess.ProjectNotFound, cancellationToken);
+}
+
+internal sealed class WebhookAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user, IDbSession session) : IRequestAuthorizer<TMessage>
+    where TMessage : IWebhookRequest
+{
+    private const string Sql = "select project_id from notifications.webhooks where id = @WebhookId";
+
+    public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken)
+    {
+        var connection = await session.OpenAsync(cancellationToken);
+        var projectId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(Sql, new { message.WebhookId }, cancellationToken: cancellationToken));
+        return projectId is null
+            ? WebhookAccess.WebhookNotFound
+            : await WebhookAccess.CheckAsync(memberships, projectId.Value, user.Id, message, WebhookAccess.WebhookNotFound, cancellationToken);
+    }
+}
