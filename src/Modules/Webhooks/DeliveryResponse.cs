@@ -26,7 +26,7 @@ internal sealed record DeliveryResponse(
     JsonElement Data,
     IReadOnlyList<AttemptResponse> Attempts);
 
-/// <summary>What <c>notifications.webhook_deliveries.status</c> holds and the API shows.</summary>
+/// <summary>What <c>webhooks.webhook_deliveries.status</c> holds and the API shows.</summary>
 internal static class DeliveryStatuses
 {
     public static readonly IReadOnlyList<string> All = ["pending", "succeeded", "failed"];
@@ -38,7 +38,7 @@ internal sealed record AttemptResponse(int Attempt, DateTime At, int? StatusCode
 /// <summary>Reads deliveries with their attempts: one query for the deliveries, one for all their attempts.</summary>
 internal static class DeliveryReader
 {
-    /// <summary>The columns of <see cref="DeliveryRow"/>, from <c>notifications.webhook_deliveries</c> aliased <c>d</c>.</summary>
+    /// <summary>The columns of <see cref="DeliveryRow"/>, from <c>webhooks.webhook_deliveries</c> aliased <c>d</c>.</summary>
     public const string Columns = """
         d.id as Id, d.webhook_id as WebhookId, d.event_id as EventId, d.event_type as EventType, d.status as Status,
         d.next_attempt_at as NextAttemptAt, d.last_status_code as LastStatusCode, d.last_duration_ms as LastDurationMs,
@@ -48,7 +48,7 @@ internal static class DeliveryReader
     // Served by the primary key (delivery_id, attempt).
     private const string AttemptsSql = """
         select delivery_id as DeliveryId, attempt as Attempt, at as At, status_code as StatusCode, duration_ms as DurationMs, error as Error
-        from notifications.webhook_attempts
+        from webhooks.webhook_attempts
         where delivery_id = any(@Ids)
         order by delivery_id, attempt
         """;

@@ -33,16 +33,16 @@ internal sealed class WebhookDispatcher(
     private const string ClaimSql = """
         with due as (
             select d.id
-            from notifications.webhook_deliveries d
-            join notifications.webhooks w on w.id = d.webhook_id
+            from webhooks.webhook_deliveries d
+            join webhooks.webhooks w on w.id = d.webhook_id
             where d.status = 'pending' and d.next_attempt_at <= @Now and w.disabled_at is null
             order by d.next_attempt_at
             limit @BatchSize
             for update of d skip locked
         )
-        update notifications.webhook_deliveries d
+        update webhooks.webhook_deliveries d
         set attempts = d.attempts + 1, next_attempt_at = @LeaseUntil
-        from due, notifications.webhooks w
+        from due, webhooks.webhooks w
         where d.id = due.id and w.id = d.webhook_id
         returning d.id as Id, d.webhook_id as WebhookId, d.event_id as EventId, d.event_type as EventType, d.occurred_at as OccurredAt,
                   d.payload::text as PayloadJson, d.attempts as Attempt, d.max_attempts as MaxAttempts, w.url as Url, w.secret as Secret
@@ -50,22 +50,22 @@ internal sealed class WebhookDispatcher(
 
     // The guard on attempts keeps an attempt whose lease lapsed (and was retaken) from overwriting the newer one.
     private const string RecordSql = """
-        insert into notifications.webhook_attempts (delivery_id, attempt, at, status_code, duration_ms, error)
+        insert into webhooks.webhook_attempts (delivery_id, attempt, at, status_code, duration_ms, error)
         select @Id, @Attempt, @Now, @StatusCode, @DurationMs, @Error
-        where exists (select from notifications.webhook_deliveries where id = @Id) -- the webhook may have been deleted meanwhile
+        where exists (select from webhooks.webhook_deliveries where id = @Id) -- the webhook may have been deleted meanwhile
         on conflict (delivery_id, attempt) do nothing;
 
-        update notifications.webhook_deliveries
+        update webhooks.webhook_deliveries
         set status = @Status, next_attempt_at = @NextAttemptAt, last_status_code = @StatusCode, last_duration_ms = @DurationMs,
             last_error = @Error, delivered_at = case when @Status = 'succeeded' then @Now else delivered_at end
         where id = @Id and attempts = @Attempt and status = 'pending';
         """;
 
-    private const string HealthySql = "update notifications.webhooks set failing_since = null where id = @WebhookId and failing_since is not null";
+    private const string HealthySql = "update webhooks.webhooks set failing_since = null where id = @WebhookId and failing_since is not null";
 
     // failing_since is null after a success, so the comparison is null and nothing is disabled.
     private const string FailingSql = """
-        update notifications.webhooks
+        update webhooks.webhooks
         set failing_since = coalesce(failing_since, @Now),
             disabled_at = case when failing_since <= @FailingBefore then @Now else disabled_at end
         where id = @WebhookId and disabled_at is null
@@ -75,14 +75,14 @@ internal sealed class WebhookDispatcher(
     // Served by webhook_deliveries_by_webhook. An attempt still running for one of them records itself in the attempt
     // log but no longer changes the delivery (its update requires status pending).
     private const string AbandonSql = """
-        update notifications.webhook_deliveries
+        update webhooks.webhook_deliveries
         set status = 'failed', next_attempt_at = null,
             last_error = 'Given up: the webhook was disabled because every attempt to it failed for ' || @Period || '.'
         where webhook_id = @WebhookId and status = 'pending'
         """;
 
     private const string ReleaseSql = """
-        update notifications.webhook_deliveries set attempts = attempts - 1, next_attempt_at = @Now
+        update webhooks.webhook_deliveries set attempts = attempts - 1, next_attempt_at = @Now
         where id = @Id and attempts = @Attempt and status = 'pending'
         """;
 

@@ -18,12 +18,12 @@ internal sealed class WebhookEventSubscriber(
     // Served by webhooks_by_project; a project has a handful of webhooks. A webhook gets the events that happened
     // once it existed, not older ones the relay happens to hand over after it was registered.
     private const string MatchingSql = """
-        select id from notifications.webhooks
+        select id from webhooks.webhooks
         where project_id = @ProjectId and disabled_at is null and created_at <= @OccurredAt and (@Type = any(events) or '*' = any(events))
         """;
 
     private const string InsertSql = """
-        insert into notifications.webhook_deliveries
+        insert into webhooks.webhook_deliveries
             (id, webhook_id, event_id, event_type, occurred_at, payload, status, max_attempts, next_attempt_at, created_at)
         select d.id, d.webhook_id, @EventId, @Type, @OccurredAt, cast(@Payload as jsonb), 'pending', @MaxAttempts, @Now, @Now
         from unnest(@Ids, @WebhookIds) as d (id, webhook_id)
@@ -32,7 +32,7 @@ internal sealed class WebhookEventSubscriber(
 
     public string Consumer => "webhooks";
 
-    public string Schema => NotificationsModule.SchemaName;
+    public string Schema => WebhooksModule.SchemaName;
 
     public bool Accepts(string eventType) => WebhookEventTypes.IsKnown(eventType);
 

@@ -18,12 +18,12 @@ internal sealed record WebhookResponse(
 }
 
 /// <summary>
-/// A <c>notifications.webhooks</c> row as read for the API. A class with setters rather than a record: Dapper reports
+/// A <c>webhooks.webhooks</c> row as read for the API. A class with setters rather than a record: Dapper reports
 /// <c>text[]</c> as <see cref="Array"/> and so finds no constructor taking <c>string[]</c>.
 /// </summary>
 internal sealed class WebhookRow
 {
-    /// <summary>The columns of <see cref="WebhookRow"/>, from <c>notifications.webhooks</c> aliased <c>w</c>.</summary>
+    /// <summary>The columns of <see cref="WebhookRow"/>, from <c>webhooks.webhooks</c> aliased <c>w</c>.</summary>
     public const string Columns = """
         w.id as Id, w.project_id as ProjectId, w.url as Url, w.events as Events, w.created_by as CreatedBy, w.created_at as CreatedAt,
         w.disabled_at as DisabledAt, w.failing_since as FailingSince

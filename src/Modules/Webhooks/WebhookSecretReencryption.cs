@@ -22,13 +22,13 @@ internal sealed class WebhookSecretReencryption(NpgsqlDataSource dataSource, Web
     // 20 webhooks per project needs no index of its own.
     private const string PendingSql = """
         select w.id as Id, w.secret as Secret
-        from notifications.webhooks w
+        from webhooks.webhooks w
         where w.id > @After and not starts_with(w.secret, @CurrentPrefix)
         order by w.id
         limit @Take
         """;
 
-    private const string ReplaceSql = "update notifications.webhooks set secret = @New where id = @Id and secret = @Old";
+    private const string ReplaceSql = "update webhooks.webhooks set secret = @New where id = @Id and secret = @Old";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -49,7 +49,7 @@ internal sealed class ProjectWebhooksAuthorizer<TMessage>(IProjectMembership mem
 internal sealed class WebhookAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user, IDbSession session) : IRequestAuthorizer<TMessage>
     where TMessage : IWebhookRequest
 {
-    private const string Sql = "select project_id from notifications.webhooks where id = @WebhookId";
+    private const string Sql = "select project_id from webhooks.webhooks where id = @WebhookId";
 
     public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken)
     {

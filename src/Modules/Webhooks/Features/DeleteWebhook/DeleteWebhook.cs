@@ -22,7 +22,7 @@ internal sealed record DeleteWebhookCommand(Guid WebhookId) : ICommand<Result<Un
 internal sealed class DeleteWebhookHandler(IDbSession session) : ICommandHandler<DeleteWebhookCommand, Result<Unit>>
 {
     // Deliveries and attempts go with it (on delete cascade).
-    private const string Sql = "delete from notifications.webhooks where id = @WebhookId";
+    private const string Sql = "delete from webhooks.webhooks where id = @WebhookId";
 
     public async ValueTask<Result<Unit>> Handle(DeleteWebhookCommand command, CancellationToken cancellationToken)
     {

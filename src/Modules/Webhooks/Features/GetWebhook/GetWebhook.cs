@@ -21,7 +21,7 @@ internal sealed record GetWebhookQuery(Guid WebhookId) : IQuery<Result<WebhookRe
 
 internal sealed class GetWebhookHandler(IDbSession session) : IQueryHandler<GetWebhookQuery, Result<WebhookResponse>>
 {
-    private const string Sql = $"select {WebhookRow.Columns} from notifications.webhooks w where w.id = @WebhookId";
+    private const string Sql = $"select {WebhookRow.Columns} from webhooks.webhooks w where w.id = @WebhookId";
 
     public async ValueTask<Result<WebhookResponse>> Handle(GetWebhookQuery query, CancellationToken cancellationToken)
     {

@@ -35,7 +35,7 @@ internal sealed class ListWebhookDeliveriesHandler(IDbSession session) : IQueryH
     // Newest first, keyset on id (UUIDv7) descending, served by webhook_deliveries_by_webhook.
     private const string Sql = $"""
         select {DeliveryReader.Columns}
-        from notifications.webhook_deliveries d
+        from webhooks.webhook_deliveries d
         where d.webhook_id = @WebhookId and (@Before::uuid is null or d.id < @Before)
         order by d.id desc
         limit @Take

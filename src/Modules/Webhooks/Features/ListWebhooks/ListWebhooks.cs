@@ -35,7 +35,7 @@ internal sealed class ListWebhooksHandler(IDbSession session) : IQueryHandler<Li
     // Oldest first, keyset on id (UUIDv7), served by webhooks_by_project.
     private const string Sql = $"""
         select {WebhookRow.Columns}
-        from notifications.webhooks w
+        from webhooks.webhooks w
         where w.project_id = @ProjectId and (@After::uuid is null or w.id > @After)
         order by w.id
         limit @Take

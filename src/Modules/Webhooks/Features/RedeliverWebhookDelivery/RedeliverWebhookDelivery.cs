@@ -36,14 +36,14 @@ internal sealed class RedeliverWebhookDeliveryHandler(IDbSession session, IUnitO
 
     private const string LockSql = """
         select d.status as Status, w.disabled_at is not null as WebhookDisabled
-        from notifications.webhook_deliveries d
-        join notifications.webhooks w on w.id = d.webhook_id
+        from webhooks.webhook_deliveries d
+        join webhooks.webhooks w on w.id = d.webhook_id
         where d.id = @DeliveryId and d.webhook_id = @WebhookId
         for update of d
         """;
 
     private const string RedeliverSql = $"""
-        update notifications.webhook_deliveries d
+        update webhooks.webhook_deliveries d
         set status = 'pending', next_attempt_at = @Now, max_attempts = d.attempts + 1
         where d.id = @DeliveryId
         returning {DeliveryReader.Columns}

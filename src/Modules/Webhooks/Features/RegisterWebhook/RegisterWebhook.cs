@@ -49,10 +49,10 @@ internal sealed class RegisterWebhookHandler(IDbSession session, WebhookSecrets 
         "notifications.too_many_webhooks", $"A project may have at most {MaxPerProject} webhooks; delete one first.");
 
     // Served by webhooks_by_project.
-    private const string CountSql = "select count(*) from notifications.webhooks where project_id = @ProjectId";
+    private const string CountSql = "select count(*) from webhooks.webhooks where project_id = @ProjectId";
 
     private const string InsertSql = """
-        insert into notifications.webhooks (id, project_id, url, events, secret, created_by, created_at)
+        insert into webhooks.webhooks (id, project_id, url, events, secret, created_by, created_at)
         values (@Id, @ProjectId, @Url, @Events, @Secret, @CreatedBy, @CreatedAt)
         """;
 

@@ -92,7 +92,7 @@ internal sealed class UpdateWebhookHandler(
     // the failure streak afresh (failing_since): the failures were the old target's, or are why it was disabled, and
     // keeping them would have the next failure disable it again at once. Pausing keeps the first pause time.
     private const string Sql = $"""
-        update notifications.webhooks w
+        update webhooks.webhooks w
         set url = case when @HasUrl then @Url else w.url end,
             events = case when @HasEvents then @Events else w.events end,
             disabled_at = case when not @HasEnabled then w.disabled_at
