@@ -38,10 +38,14 @@ internal sealed class WebhookOptions
     /// <summary>How often the dispatcher looks for due deliveries when nothing woke it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Deliveries one dispatcher claims at a time, and how many of them it sends at once.</summary>
+    /// <summary>At most this many deliveries are claimed by one statement, and attempts recorded in one transaction.</summary>
     public int BatchSize { get; set; } = 20;
 
-    public int MaxConcurrency { get; set; } = 8;
+    /// <summary>
+    /// Attempts one dispatcher has in flight at once; a finished one is replaced at once, so a slow receiver holds one
+    /// of them, not a batch.
+    /// </summary>
+    public int MaxConcurrency { get; set; } = 16;
 
     /// <summary>
     /// Keys that encrypt webhook signing secrets (AES-256-GCM), by id (<c>Webhooks:SecretEncryptionKeys:&lt;id&gt;</c>),
