@@ -42,8 +42,8 @@ internal sealed class WebhookOptions
     public int BatchSize { get; set; } = 20;
 
     /// <summary>
-    /// Attempts one dispatcher has in flight at once; a finished one is replaced at once, so a slow receiver holds one
-    /// of them, not a batch.
+    /// Attempts one dispatcher has in flight at once; free slots are refilled once half of them are free, so a slow
+    /// receiver holds one of them, not a batch.
     /// </summary>
     public int MaxConcurrency { get; set; } = 16;
 
