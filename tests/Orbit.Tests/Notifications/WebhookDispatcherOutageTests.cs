@@ -15,13 +15,14 @@ public sealed class WebhookDispatcherOutageTests
     {
         var target = new NpgsqlConnectionStringBuilder(await TestPostgres.CreateDatabaseAsync("outage_webhooks"));
         await using var proxy = new TcpProxy(target.Host!, target.Port);
-        var throughProxy = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 2 };
+        var throughProxy = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 10 };
         var logs = new DispatcherLog();
         await using var api = new OrbitApi(throughProxy.ConnectionString, services: services => services.AddSingleton<ILoggerProvider>(logs));
         await api.StartAsync();
 
         proxy.Cut();
         NpgsqlConnection.ClearAllPools();
+        await Eventually.True(() => Task.FromResult(logs.Lines.Any(l => l.Level == LogLevel.Warning)), "the dispatcher to notice the outage", TimeSpan.FromSeconds(30));
         // OrbitApi polls every 50 ms: the old dispatcher logged a Warning for each of the dozens of failed rounds in this time.
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Multiple(() =>
