@@ -8,9 +8,9 @@ using Orbit.Shared.Results;
 namespace Orbit.Modules.Webhooks.Authorization;
 
 /// <summary>
-/// Notifications' answers to the project-access rule (<see cref="IProjectAccess"/>, owned by Projects) for webhooks:
+/// Webhooks' answers to the project-access rule (<see cref="IProjectAccess"/>, owned by Projects) for webhooks:
 /// a non-member gets 404 as if nothing were there, a member whose role is too low 403, and a change inside an archived
-/// project 409. Notifications themselves need no authorizer: every query is filtered by recipient.
+/// project 409. (The error codes keep the notifications. prefix from before ADR 0012: clients match on them.)
 /// </summary>
 internal static class WebhookAccess
 {
