@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orbit.Modules.Notifications.InApp;
-using Orbit.Modules.Notifications.Webhooks;
+using Orbit.Modules.Webhooks;
 
 namespace Orbit.Tests.Notifications;
 

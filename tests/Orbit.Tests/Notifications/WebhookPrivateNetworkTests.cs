@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Orbit.Modules.Notifications.Webhooks;
+using Orbit.Modules.Webhooks;
 using Orbit.Tests.Infrastructure;
 using Orbit.Tests.Tasks;
 using static Orbit.Tests.Notifications.NotificationApi;

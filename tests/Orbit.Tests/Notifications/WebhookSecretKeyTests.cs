@@ -98,7 +98,7 @@ public sealed class WebhookSecretKeyTests
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select secret from notifications.webhooks where id = @Id", connection);
+        await using var command = new NpgsqlCommand("select secret from webhooks.webhooks where id = @Id", connection);
         command.Parameters.AddWithValue("Id", webhookId);
         return (string)(await command.ExecuteScalarAsync())!;
     }

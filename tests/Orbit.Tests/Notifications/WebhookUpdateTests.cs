@@ -21,7 +21,7 @@ public sealed class WebhookUpdateTests
         await using var connection = new NpgsqlConnection(Api.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "update notifications.webhooks set failing_since = now() - interval '2 days', disabled_at = now() where id = @id", connection);
+            "update webhooks.webhooks set failing_since = now() - interval '2 days', disabled_at = now() where id = @id", connection);
         command.Parameters.AddWithValue("id", webhookId);
         await command.ExecuteNonQueryAsync();
     }
