@@ -10,7 +10,7 @@ using Orbit.Shared.Data.Migrations;
 using Orbit.Shared.Events;
 using Orbit.Tests.Infrastructure;
 
-namespace Orbit.Tests.Notifications;
+namespace Orbit.Tests.Host;
 
 /// <summary>
 /// Webhooks moved from the notifications schema to its own (ADR 0012, db/migrations/webhooks/0400). A database that ran

@@ -8,7 +8,7 @@ namespace Orbit.Tests.Contract;
 /// <c>$defs</c>, so the <c>#/components/schemas/...</c> references resolve as written, offline. Used by the response
 /// check on every answer and by the event-schema tests.
 /// </summary>
-internal static class OpenApiJsonSchema
+public static class OpenApiJsonSchema
 {
     /// <param name="schema">A schema of the document (its refs as the document writes them).</param>
     /// <param name="componentSchemas">The document's <c>components.schemas</c> object, as JSON.</param>

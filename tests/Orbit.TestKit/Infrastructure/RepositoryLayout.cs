@@ -1,6 +1,6 @@
 namespace Orbit.Tests.Infrastructure;
 
-/// <summary>Where the checkout is, found from the test assembly's folder (tests/Orbit.Tests/bin/...).</summary>
+/// <summary>Where the checkout is, found from the test assembly's folder (tests/**/bin/...).</summary>
 public static class RepositoryLayout
 {
     public static string Root { get; } = FindRoot();

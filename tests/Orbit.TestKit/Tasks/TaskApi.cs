@@ -28,7 +28,7 @@ public sealed record TaskBody(
 public sealed record CommentBody(Guid Id, Guid TaskId, Guid AuthorId, string Body, DateTime CreatedAt, DateTime UpdatedAt, int Version);
 
 /// <summary>Task requests the tests repeat.</summary>
-internal static class TaskApi
+public static class TaskApi
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

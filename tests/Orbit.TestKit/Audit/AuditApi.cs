@@ -39,7 +39,7 @@ public sealed record FeedItem(string Id, string Type, DateTime OccurredAt, JsonE
 }
 
 /// <summary>Audit requests the tests repeat. Audit rows follow changes through the outbox, so reads wait for them.</summary>
-internal static class AuditApi
+public static class AuditApi
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -104,7 +104,7 @@ internal static class AuditApi
 /// Reads Server-Sent Events frames (<c>id:</c>, <c>event:</c>, <c>data:</c>, blank line) from an open response, checking
 /// that each message's <c>id</c> is its cursor and its <c>event</c> its type.
 /// </summary>
-internal sealed class EventStreamReader(Stream stream) : IDisposable
+public sealed class EventStreamReader(Stream stream) : IDisposable
 {
     private readonly StreamReader _reader = new(stream);
 

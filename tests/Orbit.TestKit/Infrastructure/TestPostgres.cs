@@ -1,20 +1,27 @@
+using System.Reflection;
 using Npgsql;
 using Orbit.Host.Development;
+using Orbit.Tests.Contract;
 using Orbit.Tests.Infrastructure;
 
 namespace Orbit.Tests;
 
 /// <summary>
-/// One real PostgreSQL for the whole run: the server named by <c>ORBIT_TEST_POSTGRES</c> (a connection string to
+/// One real PostgreSQL per test assembly: the server named by <c>ORBIT_TEST_POSTGRES</c> (a connection string to
 /// an existing server, as CI may provide), or a throwaway cluster started from the machine's PostgreSQL binaries.
 /// Each test database is created fresh, so runs never see each other's data.
 /// </summary>
-[SetUpFixture]
-public sealed class TestPostgres
+/// <remarks>
+/// NUnit runs only the setup fixtures of the test assembly itself, so every test project declares one deriving from
+/// this, in namespace <c>Orbit.Tests</c> so that it wraps all of the project's tests:
+/// <c>[SetUpFixture] public sealed class TestRun : TestPostgres;</c> (see the project's AssemblyInfo.cs).
+/// </remarks>
+public abstract class TestPostgres
 {
     private static LocalPostgres? _local;
     private static string? _dataDirectory;
     private static string _serverConnectionString = "";
+    private static TestAssemblyTurn? _turn;
 
     /// <summary>The shared database most tests use; they isolate by creating their own users and ids.</summary>
     public static string SharedDatabase { get; private set; } = "";
@@ -24,6 +31,18 @@ public sealed class TestPostgres
     [OneTimeSetUp]
     public async Task StartAsync()
     {
+        // Every answer a test sees must match the OpenAPI document: a test project that forgot the check would pass
+        // answers nobody looked at.
+        if (GetType().Assembly.GetCustomAttribute<ContractCheckAttribute>() is null)
+        {
+            throw new InvalidOperationException(
+                $"{GetType().Assembly.GetName().Name} lacks [assembly: Orbit.Tests.Contract.ContractCheck]; add it beside its setup fixture.");
+        }
+
+        // Test assemblies of one checkout run one after another (dotnet test App.sln starts them side by side): see
+        // TestAssemblyTurn.
+        _turn = await TestAssemblyTurn.TakeAsync(GetType().Assembly.GetName().Name!);
+
         var external = Environment.GetEnvironmentVariable("ORBIT_TEST_POSTGRES");
         if (!string.IsNullOrWhiteSpace(external))
         {
@@ -44,23 +63,34 @@ public sealed class TestPostgres
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        await Api.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        if (_local is not null)
+        try
         {
-            await _local.StopAsync();
-        }
+            if (Api is not null)
+            {
+                await Api.DisposeAsync();
+            }
 
-        if (_dataDirectory is not null)
+            NpgsqlConnection.ClearAllPools();
+            if (_local is not null)
+            {
+                await _local.StopAsync();
+            }
+
+            if (_dataDirectory is not null)
+            {
+                try
+                {
+                    Directory.Delete(_dataDirectory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // A leftover temp folder is not worth failing the run for.
+                }
+            }
+        }
+        finally
         {
-            try
-            {
-                Directory.Delete(_dataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A leftover temp folder is not worth failing the run for.
-            }
+            _turn?.Dispose();
         }
     }
 

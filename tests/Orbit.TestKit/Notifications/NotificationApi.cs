@@ -19,7 +19,7 @@ public sealed record DeliveryBody(
     string? LastError, DateTime CreatedAt, DateTime? DeliveredAt, JsonElement Data, AttemptBody[] Attempts);
 
 /// <summary>Notification and webhook requests the tests repeat.</summary>
-internal static class NotificationApi
+public static class NotificationApi
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

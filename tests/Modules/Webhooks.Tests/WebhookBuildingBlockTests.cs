@@ -3,35 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Orbit.Modules.Notifications.InApp;
 using Orbit.Modules.Webhooks;
 
 namespace Orbit.Tests.Notifications;
 
-/// <summary>The pure parts of notifications and webhooks, checked without a host.</summary>
+/// <summary>The pure parts of webhooks, checked without a host.</summary>
 public sealed class WebhookBuildingBlockTests
 {
-    private static readonly Guid Ada = Guid.CreateVersion7();
-    private static readonly Guid AdaLovelace = Guid.CreateVersion7();
-    private static readonly Guid Bob = Guid.CreateVersion7();
-
-    private static readonly MentionCandidate[] People = [new(Ada, "Ada"), new(AdaLovelace, "Ada Lovelace"), new(Bob, "bob")];
-
-    [TestCase("@Ada Lovelace, please look", "AdaLovelace")]
-    [TestCase("@ada lovelace", "AdaLovelace")]
-    [TestCase("@Ada Lovelaces", "Ada")]
-    [TestCase("@Ada, @BOB!", "Ada,Bob")]
-    [TestCase("(@bob)", "Bob")]
-    [TestCase("mail ada@example.com or @bobby", "")]
-    [TestCase("no mentions here", "")]
-    [TestCase("@", "")]
-    public void Mentions_match_whole_display_names_longest_first(string text, string expected)
-    {
-        var names = new Dictionary<Guid, string> { [Ada] = "Ada", [AdaLovelace] = "AdaLovelace", [Bob] = "Bob" };
-        var found = Mentions.Find(text, People).Select(id => names[id]);
-        Assert.That(found, Is.EquivalentTo(expected.Split(',', StringSplitOptions.RemoveEmptyEntries)));
-    }
-
     [TestCase("127.0.0.1", "loopback")]
     [TestCase("10.1.2.3", "private")]
     [TestCase("172.16.0.1", "private")]
