@@ -9,6 +9,13 @@ internal static class DatabaseServiceCollectionExtensions
     /// <summary>Connections must fail fast when PostgreSQL is gone: a request answers 503 rather than hanging.</summary>
     private const int DefaultConnectTimeoutSeconds = 5;
 
+    /// <summary>
+    /// Statements run this often on a connection are prepared on it (<c>Max Auto Prepare</c>, unless the connection
+    /// string says otherwise): PostgreSQL then skips parsing and planning them. Every statement text in Orbit is a
+    /// constant or, for the task list, built from the filters given, so a prepared (possibly generic) plan fits.
+    /// </summary>
+    private const int DefaultMaxAutoPrepare = 64;
+
     /// <summary>The <c>db.client.connection.pool.name</c> of Orbit's one pool.</summary>
     public const string PoolName = "orbit";
 
@@ -42,6 +49,21 @@ internal static class DatabaseServiceCollectionExtensions
         if (!builder.ContainsKey("Timeout"))
         {
             builder.Timeout = DefaultConnectTimeoutSeconds;
+        }
+
+        if (!builder.ContainsKey("Max Auto Prepare"))
+        {
+            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
+
+        // A connection going back to the pool is not reset (no DISCARD ALL, nor the five-statement reset Npgsql sends
+        // instead once statements are prepared): Orbit leaves no session state on pooled connections. Transactions
+        // are rolled back by Npgsql anyway; settings are SET LOCAL / set_config(..., true); advisory locks are
+        // transaction-scoped; only the two LISTEN connections (outbox relay, cache evictions) hold session state, and
+        // they keep their connection for the life of the host (docs/operations.md, "Performance").
+        if (!builder.ContainsKey("No Reset On Close"))
+        {
+            builder.NoResetOnClose = true;
         }
 
         builder.ApplicationName ??= "orbit";
