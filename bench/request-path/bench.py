@@ -575,6 +575,26 @@ def profile(token, args):
     start_orbit()
 
 
+def p4_relay_split(token, state, args):
+    """Where a create's cost goes: Orbit restarted with its outbox relay off (Outbox__Enabled=false: the request writes
+    the task and its outbox row, nothing delivers them), next to raw(c); then restarted as shipped, which drains."""
+    body = json.dumps({"title": "Fix invoice export bug", "description": "Created by the benchmark.",
+                       "priority": "high", "labels": ["backend"]})
+    make = state["MAKE_ID"]
+    p, _, _ = start_orbit({"Outbox__Enabled": "false"}, tag="orbit-relay-off")
+    tok = login()
+    wrk(f"http://127.0.0.1:{ORBIT_PORT}/api/v1/tasks/", "keys", tok, "/api/v1/tasks/", secs=10)  # JIT warm-up
+    measure("P4R", "orbit-relay-off", f"http://127.0.0.1:{ORBIT_PORT}/api/v1/projects/{make}/tasks", "post", tok, body,
+            conns=8, secs=args.secs, warm=10, server_pid=p.pid, extra={"settings": {"Outbox__Enabled": "false"}})
+    measure("P4R", "raw_c(ref relay-off)", f"http://127.0.0.1:{RAW_PORT}/auth/projects/{make}/tasks", "post", tok, body,
+            conns=8, secs=args.secs, warm=3, server_pid=STARTED["raw"].pid)
+    start_orbit()
+    t0 = time.time()
+    while outbox_pending() and time.time() - t0 < 600:
+        time.sleep(0.5)
+    log(f"P4R relay back on: backlog drained after {time.time() - t0:.1f} s")
+
+
 def summary():
     log("---- summary (per round; ratios taken within the round) ----")
     by = {}
@@ -612,7 +632,7 @@ def main():
     ap.add_argument("--prof-warm", type=int, default=30, help="warm-up of a freshly restarted Orbit in the PROF runs")
     ap.add_argument("--wait-quiet", type=int, default=2700, help="max seconds in all to wait for other jobs to quieten")
     ap.add_argument("--quiet-threshold", type=float, default=0.75, help="others' CPU (cores) counted as quiet")
-    ap.add_argument("--phases", default="p1,p3,p4,pg,sql,prof")
+    ap.add_argument("--phases", default="p1,p3,p4,pg,sql,p4relay,prof")
     ap.add_argument("--keep", action="store_true", help="leave the services running")
     args = ap.parse_args()
     phases = set(args.phases.split(","))
@@ -680,6 +700,9 @@ def main():
                 p3_round(rnd, token, urls, args)
             if "p4" in phases:
                 p4_round(rnd, login(), state, args)
+        if "p4relay" in phases:
+            gate("p4relay")
+            p4_relay_split(login(), state, args)
         if "prof" in phases:
             gate("prof")
             profile(login(), args)
