@@ -47,7 +47,10 @@ internal static partial class ArchitectureRules
     public static IReadOnlyList<string> PublicTypes(Assembly module) =>
         module.GetExportedTypes().Select(type => $"{type.FullName} is public in a module").ToList();
 
-    /// <summary>The SQL constants of a module name no schema but its own.</summary>
+    /// <summary>
+    /// The SQL of a module names no schema but its own: every string its code holds (<see cref="ModuleSqlText"/>), so
+    /// SQL built at run time counts as much as SQL in constants.
+    /// </summary>
     public static IReadOnlyList<string> ForeignSchemaSql(Assembly module, string ownSchema, IEnumerable<string> allSchemas)
     {
         var foreign = allSchemas.Where(schema => schema != ownSchema).ToList();
@@ -56,12 +59,11 @@ internal static partial class ArchitectureRules
             return [];
         }
 
-        var pattern = new Regex($@"\b(from|join|into|update|references)\s+""?({string.Join('|', foreign)})""?\.", RegexOptions.IgnoreCase);
-        return module.GetTypes()
-            .SelectMany(type => type.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-            .Where(field => field.IsLiteral && field.FieldType == typeof(string))
-            .Where(field => pattern.IsMatch((string)field.GetRawConstantValue()!))
-            .Select(field => $"{field.DeclaringType!.FullName}.{field.Name} reaches into another module's schema")
+        var pattern = new Regex($@"\b(from|join|into|update|table|references)\s+""?({string.Join('|', foreign)})""?\.", RegexOptions.IgnoreCase);
+        return ModuleSqlText.Of(module)
+            .Where(text => pattern.IsMatch(text.Text))
+            .Select(text => $"{text.Where} reaches into another module's schema: {pattern.Match(text.Text).Value}")
+            .Distinct()
             .ToList();
     }
 }

@@ -43,6 +43,16 @@ public sealed class ModuleRulesTests
     }
 
     [Test]
+    public void The_SQL_rule_reads_SQL_built_at_run_time()
+    {
+        // ListTasks assembles its statement from its filters; no constant holds it whole.
+        var tasks = OrbitModules.All.Single(m => m.Name == "Tasks").GetType().Assembly;
+        Assert.That(
+            ModuleSqlText.Of(tasks).Where(text => text.Where.Contains("ListTasksHandler", StringComparison.Ordinal)).Select(text => text.Text),
+            Has.Some.Contains("from tasks.tasks t"));
+    }
+
+    [Test]
     public void Every_module_owns_a_distinct_schema()
     {
         Assert.That(OrbitModules.All.Select(m => m.Schema), Is.Unique);

@@ -15,7 +15,5 @@ public interface IProjectMembership
 /// <param name="ProjectKey">The project's immutable key (<c>ABC</c>), which prefixes its task keys.</param>
 /// <param name="IsArchived">Archived projects are read-only for everyone.</param>
 /// <param name="Role">The user's role, or <c>null</c> when the user is not a member.</param>
-public sealed record ProjectMembership(Guid ProjectId, string ProjectKey, bool IsArchived, ProjectRole? Role)
-{
-    public bool Allows(ProjectRole required) => Role is { } role && role >= required;
-}
+/// <remarks>Whether the user may do something is <see cref="IProjectAccess"/>'s to decide, not the caller's.</remarks>
+public sealed record ProjectMembership(Guid ProjectId, string ProjectKey, bool IsArchived, ProjectRole? Role);

@@ -2,7 +2,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orbit.Modules.Projects.Access;
+using Orbit.Modules.Projects.Authorization;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Projects.Features.ListProjects;
 using Orbit.Modules.Projects.Members;
@@ -27,8 +27,9 @@ internal sealed class ProjectsModule : IModule
     {
         services.AddValidatorsFromAssemblyContaining<ProjectsModule>(includeInternalTypes: true);
 
-        // Other modules (Tasks) ask IProjectMembership too. Scoped: a cache miss reads on the request's connection.
+        // Other modules ask IProjectMembership and IProjectAccess too. Scoped: a cache miss reads on the request's connection.
         services.AddScoped<IProjectMembership, CachedProjectMembership>();
+        services.AddScoped<IProjectAccess, ProjectAccess>();
         services.AddScoped<MembershipCache>();
         services.AddSingleton<MembershipEntries>();
         services.AddSingleton<ICacheEvictionTarget>(sp => sp.GetRequiredService<MembershipEntries>());

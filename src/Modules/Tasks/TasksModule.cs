@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orbit.Modules.Tasks.Authorization;
-using Orbit.Modules.Tasks.Tasks;
+using Orbit.Modules.Tasks.Resources;
 using Orbit.Shared.Authorization;
 using Orbit.Shared.Http;
 using Orbit.Shared.Modules;

@@ -25,43 +25,42 @@ internal interface ITaskActivityRequest
 
 internal static class ActivityAccess
 {
-    public static readonly Error ProjectNotFound = Error.NotFound("audit.project_not_found", "There is no such project, or you cannot see it.");
-    public static readonly Error TaskNotFound = Error.NotFound("audit.task_not_found", "There is no such task, or you cannot see it.");
-
     /// <summary>
-    /// Viewer is the least role, so being a member is enough; anyone else gets 404, admins included
-    /// (docs/adr/0005: admins read everything through the admin audit instead). Archived projects stay readable.
+    /// Whether the project-access rule (<see cref="IProjectAccess"/>) lets the reader read with this role. Reads only, so
+    /// archived projects stay readable. Anyone refused gets 404, whether not a member or a member whose role is too low,
+    /// admins included (docs/adr/0005: admins read everything through the admin audit instead).
     /// </summary>
-    public static async ValueTask<bool> IsMemberAsync(IProjectMembership memberships, Guid projectId, Guid userId, CancellationToken cancellationToken) =>
-        (await memberships.FindAsync(projectId, userId, cancellationToken))?.Allows(ProjectRole.Viewer) == true;
+    public static async ValueTask<bool> MayReadAsync(IProjectAccess access, Guid projectId, Guid userId, ProjectRole required, CancellationToken cancellationToken) =>
+        (await access.DecideAsync(projectId, userId, required, changes: false, cancellationToken)).IsAllowed;
 
     /// <summary>
     /// Whether the reader may read the project's trash, and so the history of its tasks in the trash
-    /// (<see cref="Visibility.AuditVisibility"/>). Asked by the handlers after authorization, of the same (cached) membership.
+    /// (<see cref="Visibility.AuditVisibility"/>). Asked by the handlers after authorization, of the same (cached) answer.
     /// </summary>
-    public static async ValueTask<bool> SeesTrashAsync(IProjectMembership memberships, Guid projectId, Guid userId, CancellationToken cancellationToken) =>
-        Visibility.AuditVisibility.SeesTrash(await memberships.FindAsync(projectId, userId, cancellationToken));
+    public static async ValueTask<bool> SeesTrashAsync(IProjectAccess access, Guid projectId, Guid userId, CancellationToken cancellationToken) =>
+        Visibility.AuditVisibility.SeesTrash(await access.DecideAsync(projectId, userId, ProjectRole.Viewer, changes: false, cancellationToken));
 }
 
-internal sealed class ProjectActivityAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user) : IRequestAuthorizer<TMessage>
+internal sealed class ProjectActivityAuthorizer<TMessage>(IProjectAccess access, ICurrentUser user) : IRequestAuthorizer<TMessage>
     where TMessage : IProjectActivityRequest
 {
+    // Viewer is the least role, so being a member is enough.
     public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken) =>
-        await ActivityAccess.IsMemberAsync(memberships, message.ProjectId, user.Id, cancellationToken) ? null : ActivityAccess.ProjectNotFound;
+        await ActivityAccess.MayReadAsync(access, message.ProjectId, user.Id, ProjectRole.Viewer, cancellationToken) ? null : AuditErrors.ProjectNotFound;
 }
 
-internal sealed class TaskActivityAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user, IDbSession session) : IRequestAuthorizer<TMessage>
+internal sealed class TaskActivityAuthorizer<TMessage>(IProjectAccess access, ICurrentUser user, IDbSession session) : IRequestAuthorizer<TMessage>
     where TMessage : ITaskActivityRequest
 {
     public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken)
     {
-        var task = await TaskReference.ResolveAsync(session, message.TaskRef, cancellationToken);
+        var task = await AuditedTask.ResolveAsync(session, message.TaskRef, cancellationToken);
         if (task is null)
         {
-            return ActivityAccess.TaskNotFound;
+            return AuditErrors.TaskNotFound;
         }
 
-        var membership = await memberships.FindAsync(task.ProjectId, user.Id, cancellationToken);
-        return membership?.Allows(task.Trashed ? ProjectRole.Maintainer : ProjectRole.Viewer) == true ? null : ActivityAccess.TaskNotFound;
+        var required = task.Trashed ? ProjectRole.Maintainer : ProjectRole.Viewer;
+        return await ActivityAccess.MayReadAsync(access, task.ProjectId, user.Id, required, cancellationToken) ? null : AuditErrors.TaskNotFound;
     }
 }

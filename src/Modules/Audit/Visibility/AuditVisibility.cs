@@ -47,7 +47,7 @@ internal static class AuditVisibility
         """;
 
     /// <summary>Maintainers and owners read the trash (as <c>GET /projects/{id}/tasks?deleted=true</c> allows them).</summary>
-    public static bool SeesTrash(ProjectMembership? membership) => membership?.Allows(ProjectRole.Maintainer) == true;
+    public static bool SeesTrash(ProjectAccessDecision read) => read.IsAllowed && read.Role >= ProjectRole.Maintainer;
 
     /// <summary>Keeps the visibility state in step with a recorded entry; called in the recording transaction.</summary>
     public static async Task RecordAsync(NpgsqlConnection connection, AuditEntryContent entry, CancellationToken cancellationToken)

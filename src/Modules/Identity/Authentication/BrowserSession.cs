@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orbit.Shared.Results;
+using Orbit.Modules.Identity.Users;
 
 namespace Orbit.Modules.Identity.Authentication;
 
@@ -17,15 +18,6 @@ internal static class BrowserSession
     public const string WebClient = "web";
     public const string CookieName = "orbit_refresh";
     public const string CookiePath = "/api/v1/auth";
-
-    public static readonly Error CrossOrigin = Error.Forbidden(
-        "auth.cross_origin", "The Origin header names another site; browser sessions are refreshed and ended only from Orbit's own origin.");
-
-    public static readonly Error NoCookie = Error.Unauthorized(
-        "identity.invalid_refresh_token", "There is no session cookie; sign in again.");
-
-    public static readonly Error BodyTokenInCookieMode = Error.Validation(
-        "refreshToken", $"refreshToken must not be sent with {ClientHeader}: {WebClient}; the session cookie carries it.");
 
     /// <summary>The header selects cookie mode; any other value (or none) keeps the JSON-body behaviour.</summary>
     public static bool IsRequested(string? clientHeader) => string.Equals(clientHeader, WebClient, StringComparison.OrdinalIgnoreCase);
@@ -43,7 +35,7 @@ internal static class BrowserSession
         }
 
         var own = $"{request.Scheme}://{request.Host.Value}";
-        return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) ? null : CrossOrigin;
+        return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) ? null : IdentityErrors.CrossOrigin;
     }
 
     public static string? ReadToken(HttpRequest request) =>

@@ -7,6 +7,7 @@ using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Orbit.Shared.Messaging;
 using Orbit.Shared.Results;
+using Orbit.Modules.Identity.Users;
 
 namespace Orbit.Modules.Identity.Passwords;
 
@@ -41,10 +42,7 @@ internal sealed class PasswordHasher : IDisposable
     private const string Scheme = "pbkdf2-sha256";
 
     /// <summary>The wait suggested to a refused request: about the time a queue of hashes takes to drain.</summary>
-    private static readonly TimeSpan BusyRetryAfter = TimeSpan.FromSeconds(1);
-
-    public static readonly Error Busy = Error.TooManyRequests("identity.password_hashing_busy",
-        "Orbit is checking too many passwords at the moment. Try again in a second.", BusyRetryAfter);
+    public static readonly TimeSpan BusyRetryAfter = TimeSpan.FromSeconds(1);
 
     private static readonly Counter<long> Refused = OrbitTelemetry.Meter.CreateCounter<long>(
         "orbit.identity.password_hashing.refused", unit: "{request}", description: "Password hashes refused with 429 because every turn and queue place was taken.");
@@ -84,11 +82,11 @@ internal sealed class PasswordHasher : IDisposable
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
-    /// <summary>A new hash of <paramref name="password"/>, or <see cref="Busy"/> when no turn is free.</summary>
+    /// <summary>A new hash of <paramref name="password"/>, or <see cref="IdentityErrors.PasswordHashingBusy"/> when no turn is free.</summary>
     public ValueTask<Result<string>> HashAsync(string password, CancellationToken cancellationToken) =>
         InTurnAsync(() => HashPassword(password), cancellationToken);
 
-    /// <summary>Whether <paramref name="password"/> matches <paramref name="stored"/>, or <see cref="Busy"/>.</summary>
+    /// <summary>Whether <paramref name="password"/> matches <paramref name="stored"/>, or <see cref="IdentityErrors.PasswordHashingBusy"/>.</summary>
     public ValueTask<Result<bool>> VerifyAsync(string password, string stored, CancellationToken cancellationToken) =>
         InTurnAsync(() => Verify(password, stored), cancellationToken);
 
@@ -108,7 +106,7 @@ internal sealed class PasswordHasher : IDisposable
         if (!turn.IsAcquired)
         {
             Refused.Add(1);
-            return Result<T>.Failure(Busy);
+            return Result<T>.Failure(IdentityErrors.PasswordHashingBusy);
         }
 
         return Result<T>.Success(hash());

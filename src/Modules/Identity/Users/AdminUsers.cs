@@ -1,16 +1,11 @@
 using Dapper;
 using Npgsql;
-using Orbit.Shared.Results;
 
 namespace Orbit.Modules.Identity.Users;
 
 /// <summary>What the admin user features share.</summary>
 internal static class AdminUsers
 {
-    public static readonly Error NotFound = Error.NotFound("identity.user_not_found", "There is no user with this id.");
-
-    public static readonly Error LastAdmin = Error.Conflict("identity.last_admin", "This is the last active admin; make another admin first.");
-
     // Locks every active admin row: two admins demoting or disabling each other at once must not leave the system
     // with none, so the second waits for the first and then sees the result.
     private const string LockAdminsSql = """

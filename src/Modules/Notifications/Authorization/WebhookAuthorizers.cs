@@ -8,9 +8,9 @@ using Orbit.Shared.Results;
 namespace Orbit.Modules.Notifications.Authorization;
 
 /// <summary>
-/// The one place Notifications decides who may manage webhooks, by project membership (asked of Projects through its
-/// contract): a non-member gets 404 as if nothing were there, a member whose role is too low 403, and a change inside
-/// an archived project 409. Notifications themselves need no authorizer: every query is filtered by recipient.
+/// Notifications' answers to the project-access rule (<see cref="IProjectAccess"/>, owned by Projects) for webhooks:
+/// a non-member gets 404 as if nothing were there, a member whose role is too low 403, and a change inside an archived
+/// project 409. Notifications themselves need no authorizer: every query is filtered by recipient.
 /// </summary>
 internal static class WebhookAccess
 {
@@ -22,31 +22,27 @@ internal static class WebhookAccess
         Error.Forbidden("notifications.role_too_low", $"This needs the {required.ToString().ToLowerInvariant()} role in the project.");
 
     public static async ValueTask<Error?> CheckAsync(
-        IProjectMembership memberships, Guid projectId, Guid userId, IWebhookAccessRequirement requirement, Error notFound, CancellationToken cancellationToken)
+        IProjectAccess access, Guid projectId, Guid userId, IWebhookAccessRequirement requirement, Error notFound, CancellationToken cancellationToken)
     {
-        var membership = await memberships.FindAsync(projectId, userId, cancellationToken);
-        if (membership?.Role is null)
+        var decision = await access.DecideAsync(projectId, userId, requirement.RequiredRole, requirement.Changes, cancellationToken);
+        return decision.Outcome switch
         {
-            return notFound;
-        }
-
-        if (!membership.Allows(requirement.RequiredRole))
-        {
-            return TooLow(requirement.RequiredRole);
-        }
-
-        return requirement.Changes && membership.IsArchived ? Archived : null;
+            ProjectAccessOutcome.Allowed => null,
+            ProjectAccessOutcome.RoleTooLow => TooLow(decision.Required),
+            ProjectAccessOutcome.Archived => Archived,
+            _ => notFound,
+        };
     }
 }
 
-internal sealed class ProjectWebhooksAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user) : IRequestAuthorizer<TMessage>
+internal sealed class ProjectWebhooksAuthorizer<TMessage>(IProjectAccess access, ICurrentUser user) : IRequestAuthorizer<TMessage>
     where TMessage : IProjectWebhooksRequest
 {
     public ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken) =>
-        WebhookAccess.CheckAsync(memberships, message.ProjectId, user.Id, message, WebhookAccess.ProjectNotFound, cancellationToken);
+        WebhookAccess.CheckAsync(access, message.ProjectId, user.Id, message, WebhookAccess.ProjectNotFound, cancellationToken);
 }
 
-internal sealed class WebhookAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user, IDbSession session) : IRequestAuthorizer<TMessage>
+internal sealed class WebhookAuthorizer<TMessage>(IProjectAccess access, ICurrentUser user, IDbSession session) : IRequestAuthorizer<TMessage>
     where TMessage : IWebhookRequest
 {
     private const string Sql = "select project_id from notifications.webhooks where id = @WebhookId";
@@ -57,6 +53,6 @@ internal sealed class WebhookAuthorizer<TMessage>(IProjectMembership memberships
         var projectId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(Sql, new { message.WebhookId }, cancellationToken: cancellationToken));
         return projectId is null
             ? WebhookAccess.WebhookNotFound
-            : await WebhookAccess.CheckAsync(memberships, projectId.Value, user.Id, message, WebhookAccess.WebhookNotFound, cancellationToken);
+            : await WebhookAccess.CheckAsync(access, projectId.Value, user.Id, message, WebhookAccess.WebhookNotFound, cancellationToken);
     }
 }

@@ -1,6 +1,6 @@
 using Dapper;
 using Orbit.Modules.Identity.Contracts;
-using Orbit.Modules.Projects.Access;
+using Orbit.Modules.Projects.Authorization;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Projects.Resources;
 using Orbit.Shared.Data;

@@ -1,7 +1,8 @@
 using Dapper;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Tasks.Comments;
-using Orbit.Modules.Tasks.Tasks;
+using Orbit.Modules.Tasks.Contracts;
+using Orbit.Modules.Tasks.Resources;
 using Orbit.Shared.Authorization;
 using Orbit.Shared.Data;
 using Orbit.Shared.Identity;
@@ -10,69 +11,57 @@ using Orbit.Shared.Results;
 namespace Orbit.Modules.Tasks.Authorization;
 
 /// <summary>
-/// The one place Tasks decides who may do what, by project membership (asked of Projects through its contract):
-/// a non-member gets 404 as if nothing were there, a member whose role is too low 403, and a change inside an
-/// archived project 409. Handlers do no permission checks of their own.
+/// Tasks' answers to the project-access rule (<see cref="IProjectAccess"/>, owned by Projects): a non-member gets 404
+/// as if nothing were there, a member whose role is too low 403, and a change inside an archived project 409.
+/// Handlers do no permission checks of their own.
 /// </summary>
 internal static class TaskAccess
 {
-    public static readonly Error TaskNotFound = Error.NotFound("tasks.task_not_found", "There is no such task, or you cannot see it.");
-    public static readonly Error ProjectNotFound = Error.NotFound("tasks.project_not_found", "There is no such project, or you cannot see it.");
-    public static readonly Error CommentNotFound = Error.NotFound("tasks.comment_not_found", "There is no such comment, or you cannot see it.");
-    public static readonly Error Archived = Error.Conflict("tasks.project_archived", "The project is archived; its tasks are read-only.");
-
-    public static Error TooLow(ProjectRole required) =>
-        Error.Forbidden("tasks.role_too_low", $"This needs the {required.ToString().ToLowerInvariant()} role in the project.");
-
-    /// <summary>Membership check shared by the three authorizers below.</summary>
+    /// <summary>The access decision as Tasks answers it; <paramref name="notFound"/> names what the caller asked for.</summary>
     public static async ValueTask<Error?> CheckAsync(
-        IProjectMembership memberships, Guid projectId, Guid userId, ProjectRole required, bool changes, Error notFound, CancellationToken cancellationToken)
+        IProjectAccess access, Guid projectId, Guid userId, ProjectRole required, bool changes, Error notFound, CancellationToken cancellationToken)
     {
-        var membership = await memberships.FindAsync(projectId, userId, cancellationToken);
-        if (membership?.Role is null)
+        var decision = await access.DecideAsync(projectId, userId, required, changes, cancellationToken);
+        return decision.Outcome switch
         {
-            return notFound;
-        }
-
-        if (!membership.Allows(required))
-        {
-            return TooLow(required);
-        }
-
-        return changes && membership.IsArchived ? Archived : null;
+            ProjectAccessOutcome.Allowed => null,
+            ProjectAccessOutcome.RoleTooLow => TaskErrors.RoleTooLow(decision.Required),
+            ProjectAccessOutcome.Archived => TaskErrors.Archived,
+            _ => notFound,
+        };
     }
 }
 
-internal sealed class ProjectTasksAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user) : IRequestAuthorizer<TMessage>
+internal sealed class ProjectTasksAuthorizer<TMessage>(IProjectAccess access, ICurrentUser user) : IRequestAuthorizer<TMessage>
     where TMessage : IProjectTasksRequest
 {
     public ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken) =>
-        TaskAccess.CheckAsync(memberships, message.ProjectId, user.Id, message.RequiredRole, message.Changes, TaskAccess.ProjectNotFound, cancellationToken);
+        TaskAccess.CheckAsync(access, message.ProjectId, user.Id, message.RequiredRole, message.Changes, TaskErrors.ProjectNotFound, cancellationToken);
 }
 
-internal sealed class TaskAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user, IDbSession session, AuthorizedRows authorized)
+internal sealed class TaskAuthorizer<TMessage>(IProjectAccess access, ICurrentUser user, IDbSession session, AuthorizedRows authorized)
     : IRequestAuthorizer<TMessage>
     where TMessage : ITaskRequest
 {
     // The whole row, not just its project: a read handler then answers from it (AuthorizedRows), so reading a task
     // costs this one statement. Deleted tasks are found too: restoring one and reading the trash need their project.
-    private const string Sql = $"select {TaskRow.Columns} from tasks.tasks t where {TaskReference.Where}";
+    private const string Sql = $"select {TaskRow.Columns} from tasks.tasks t where {TaskReferenceSql.Where}";
 
     public async ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken)
     {
         if (!TaskReference.TryParse(message.TaskRef, out var reference))
         {
-            return TaskAccess.TaskNotFound;
+            return TaskErrors.TaskNotFound;
         }
 
         var connection = await session.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(Sql, reference.Parameters, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(Sql, TaskReferenceSql.ParametersOf(reference), cancellationToken: cancellationToken));
         if (row is null)
         {
-            return TaskAccess.TaskNotFound;
+            return TaskErrors.TaskNotFound;
         }
 
-        var denied = await TaskAccess.CheckAsync(memberships, row.ProjectId, user.Id, message.RequiredRole, message.Changes, TaskAccess.TaskNotFound, cancellationToken);
+        var denied = await TaskAccess.CheckAsync(access, row.ProjectId, user.Id, message.RequiredRole, message.Changes, TaskErrors.TaskNotFound, cancellationToken);
         if (denied is null)
         {
             authorized.Task = (message.TaskRef, row);
@@ -82,7 +71,7 @@ internal sealed class TaskAuthorizer<TMessage>(IProjectMembership memberships, I
     }
 }
 
-internal sealed class CommentAuthorizer<TMessage>(IProjectMembership memberships, ICurrentUser user, IDbSession session, AuthorizedRows authorized)
+internal sealed class CommentAuthorizer<TMessage>(IProjectAccess access, ICurrentUser user, IDbSession session, AuthorizedRows authorized)
     : IRequestAuthorizer<TMessage>
     where TMessage : ICommentRequest
 {
@@ -101,19 +90,19 @@ internal sealed class CommentAuthorizer<TMessage>(IProjectMembership memberships
             new CommandDefinition(Sql, new { message.CommentId }, cancellationToken: cancellationToken));
         if (comment is null)
         {
-            return TaskAccess.CommentNotFound;
+            return TaskErrors.CommentNotFound;
         }
 
         var isAuthor = comment.AuthorId == user.Id;
         if (!isAuthor && message.OthersRole is null)
         {
             // Visible to the caller or not, only its author may do this: say so only to someone who can see it.
-            var visible = await TaskAccess.CheckAsync(memberships, comment.ProjectId, user.Id, ProjectRole.Viewer, false, TaskAccess.CommentNotFound, cancellationToken);
-            return visible ?? Error.Forbidden("tasks.not_comment_author", "Only the comment's author may do this.");
+            var visible = await TaskAccess.CheckAsync(access, comment.ProjectId, user.Id, ProjectRole.Viewer, false, TaskErrors.CommentNotFound, cancellationToken);
+            return visible ?? TaskErrors.NotCommentAuthor;
         }
 
         var required = isAuthor ? message.AuthorRole : message.OthersRole!.Value;
-        var denied = await TaskAccess.CheckAsync(memberships, comment.ProjectId, user.Id, required, message.Changes, TaskAccess.CommentNotFound, cancellationToken);
+        var denied = await TaskAccess.CheckAsync(access, comment.ProjectId, user.Id, required, message.Changes, TaskErrors.CommentNotFound, cancellationToken);
         if (denied is null)
         {
             authorized.Comment = new CommentResponse(comment.Id, comment.TaskId, comment.AuthorId, comment.Body, comment.CreatedAt, comment.UpdatedAt, comment.Version);

@@ -244,9 +244,9 @@ internal static class ChangeFeedStream
     private static async Task<FeedAccess?> ReadAccessAsync(IServiceScopeFactory scopes, Guid projectId, Guid userId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var memberships = scope.ServiceProvider.GetRequiredService<IProjectMembership>();
-        var membership = await memberships.FindAsync(projectId, userId, cancellationToken);
-        return membership?.Allows(ProjectRole.Viewer) == true ? new FeedAccess(AuditVisibility.SeesTrash(membership)) : null;
+        var access = scope.ServiceProvider.GetRequiredService<IProjectAccess>();
+        var read = await access.DecideAsync(projectId, userId, ProjectRole.Viewer, changes: false, cancellationToken);
+        return read.IsAllowed ? new FeedAccess(AuditVisibility.SeesTrash(read)) : null;
     }
 
     private sealed record FeedAccess(bool SeesTrash);

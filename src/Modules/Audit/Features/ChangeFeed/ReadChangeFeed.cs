@@ -45,7 +45,7 @@ internal sealed class ReadChangeFeedValidator : AbstractValidator<ReadChangeFeed
     }
 }
 
-internal sealed class ReadChangeFeedHandler(IDbSession session, IProjectMembership memberships, ICurrentUser user)
+internal sealed class ReadChangeFeedHandler(IDbSession session, IProjectAccess access, ICurrentUser user)
     : IQueryHandler<ReadChangeFeedQuery, Result<Page<FeedEvent>>>
 {
     public async ValueTask<Result<Page<FeedEvent>>> Handle(ReadChangeFeedQuery query, CancellationToken cancellationToken)
@@ -59,7 +59,7 @@ internal sealed class ReadChangeFeedHandler(IDbSession session, IProjectMembersh
         }
 
         ChangeFeedReader.TryReadCursor(query.After, out var after);
-        var seesTrash = await ActivityAccess.SeesTrashAsync(memberships, query.ProjectId, user.Id, cancellationToken);
+        var seesTrash = await ActivityAccess.SeesTrashAsync(access, query.ProjectId, user.Id, cancellationToken);
         var rows = await ChangeFeedReader.ReadAsync(connection, query.ProjectId, after, query.Limit + 1, seesTrash, cancellationToken);
         return ChangeFeedReader.ToPage(rows, query.Limit);
     }

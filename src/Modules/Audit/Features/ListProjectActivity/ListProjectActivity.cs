@@ -27,7 +27,7 @@ internal sealed class ListProjectActivityValidator : AbstractValidator<ListProje
     }
 }
 
-internal sealed class ListProjectActivityHandler(IDbSession session, IProjectMembership memberships, ICurrentUser user)
+internal sealed class ListProjectActivityHandler(IDbSession session, IProjectAccess access, ICurrentUser user)
     : IQueryHandler<ListProjectActivityQuery, Result<Page<AuditEntryResponse>>>
 {
     // Newest first, keyset on id, served by entries_by_project (scanned backwards); what the reader may not see is left out.
@@ -43,7 +43,7 @@ internal sealed class ListProjectActivityHandler(IDbSession session, IProjectMem
     public async ValueTask<Result<Page<AuditEntryResponse>>> Handle(ListProjectActivityQuery query, CancellationToken cancellationToken)
     {
         Cursor.TryDecode<long?>(query.Cursor, out var before);
-        var seesTrash = await ActivityAccess.SeesTrashAsync(memberships, query.ProjectId, user.Id, cancellationToken);
+        var seesTrash = await ActivityAccess.SeesTrashAsync(access, query.ProjectId, user.Id, cancellationToken);
         var connection = await session.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<AuditEntryRow>(new CommandDefinition(
             Sql, new { query.ProjectId, Before = before, Take = query.Limit + 1, SeesTrash = seesTrash }, cancellationToken: cancellationToken))).AsList();

@@ -27,7 +27,7 @@ internal sealed class ListTaskActivityValidator : AbstractValidator<ListTaskActi
     }
 }
 
-internal sealed class ListTaskActivityHandler(IDbSession session, IProjectMembership memberships, ICurrentUser user)
+internal sealed class ListTaskActivityHandler(IDbSession session, IProjectAccess access, ICurrentUser user)
     : IQueryHandler<ListTaskActivityQuery, Result<Page<AuditEntryResponse>>>
 {
     // Oldest first, keyset on id, served by entries_by_task. Comments' events carry their task, so they are included,
@@ -43,14 +43,14 @@ internal sealed class ListTaskActivityHandler(IDbSession session, IProjectMember
 
     public async ValueTask<Result<Page<AuditEntryResponse>>> Handle(ListTaskActivityQuery query, CancellationToken cancellationToken)
     {
-        var task = await TaskReference.ResolveAsync(session, query.TaskRef, cancellationToken);
+        var task = await AuditedTask.ResolveAsync(session, query.TaskRef, cancellationToken);
         if (task is null)
         {
-            return ActivityAccess.TaskNotFound;
+            return AuditErrors.TaskNotFound;
         }
 
         Cursor.TryDecode<long>(query.Cursor, out var after);
-        var seesTrash = await ActivityAccess.SeesTrashAsync(memberships, task.ProjectId, user.Id, cancellationToken);
+        var seesTrash = await ActivityAccess.SeesTrashAsync(access, task.ProjectId, user.Id, cancellationToken);
         var connection = await session.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<AuditEntryRow>(new CommandDefinition(
             Sql, new { task.TaskId, After = after, Take = query.Limit + 1, SeesTrash = seesTrash }, cancellationToken: cancellationToken))).AsList();

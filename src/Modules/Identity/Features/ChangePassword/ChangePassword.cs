@@ -54,8 +54,6 @@ internal sealed class ChangePasswordHandler(IDbSession session, ICacheEvictions 
         where id = @UserId
         """;
 
-    public static readonly Error WrongPassword = Error.Validation("currentPassword", "currentPassword is not your current password.");
-
     public async ValueTask<Result<TokenResponse>> Handle(ChangePasswordCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -63,7 +61,7 @@ internal sealed class ChangePasswordHandler(IDbSession session, ICacheEvictions 
         var user = await connection.QuerySingleOrDefaultAsync<Account>(new CommandDefinition(FindUserSql, new { command.UserId }, cancellationToken: cancellationToken));
         if (user is null)
         {
-            return WrongPassword;
+            return IdentityErrors.WrongPassword;
         }
 
         // Hashing takes turns (PasswordHasher): a refused turn answers 429 and changes nothing.
@@ -75,7 +73,7 @@ internal sealed class ChangePasswordHandler(IDbSession session, ICacheEvictions 
 
         if (!verified.Value)
         {
-            return WrongPassword;
+            return IdentityErrors.WrongPassword;
         }
 
         var newHash = await hasher.HashAsync(command.NewPassword, cancellationToken);

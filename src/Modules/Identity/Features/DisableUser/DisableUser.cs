@@ -39,21 +39,21 @@ internal sealed class DisableUserHandler(IDbSession session, ICacheEvictions evi
     {
         if (command.ActorId == command.UserId)
         {
-            return Error.Conflict("identity.cannot_disable_self", "You cannot disable your own account.");
+            return IdentityErrors.CannotDisableSelf;
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
         var connection = await session.OpenAsync(cancellationToken);
         if (await AdminUsers.IsLastActiveAdminAsync(connection, command.UserId, cancellationToken))
         {
-            return AdminUsers.LastAdmin;
+            return IdentityErrors.LastAdmin;
         }
 
         var user = await connection.QuerySingleOrDefaultAsync<AdminUserResponse>(new CommandDefinition(
             DisableSql, new { command.UserId, Now = now }, cancellationToken: cancellationToken));
         if (user is null)
         {
-            return AdminUsers.NotFound;
+            return IdentityErrors.UserNotFound;
         }
 
         await connection.ExecuteAsync(new CommandDefinition(RevokeTokensSql, new { command.UserId, Now = now }, cancellationToken: cancellationToken));
@@ -81,7 +81,7 @@ internal sealed class EnableUserHandler(IDbSession session, ICacheEvictions evic
             Sql, new { command.UserId, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
         if (user is null)
         {
-            return AdminUsers.NotFound;
+            return IdentityErrors.UserNotFound;
         }
 
         await UserStateCache.EvictAsync(evictions, command.UserId);

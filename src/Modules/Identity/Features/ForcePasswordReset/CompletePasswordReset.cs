@@ -55,7 +55,7 @@ internal sealed class CompletePasswordResetHandler(IDbSession session, ICacheEvi
         if (user is null)
         {
             var decoy = await hasher.VerifyAgainstDecoyAsync(command.TemporaryPassword, cancellationToken);
-            return decoy.IsSuccess ? SignInHandler.InvalidCredentials : decoy.Error;
+            return decoy.IsSuccess ? IdentityErrors.InvalidCredentials : decoy.Error;
         }
 
         // Only an account under a forced reset has a temporary password: any other answers as a wrong password does,
@@ -69,12 +69,12 @@ internal sealed class CompletePasswordResetHandler(IDbSession session, ICacheEvi
 
         if (!verified.Value || !user.MustChangePassword)
         {
-            return SignInHandler.InvalidCredentials;
+            return IdentityErrors.InvalidCredentials;
         }
 
         if (user.IsDisabled)
         {
-            return SignInHandler.Disabled;
+            return IdentityErrors.UserDisabled;
         }
 
         var newHash = await hasher.HashAsync(command.NewPassword, cancellationToken);

@@ -36,13 +36,11 @@ internal sealed class ForcePasswordResetHandler(IDbSession session, ICacheEvicti
         where id = @UserId
         """;
 
-    public static readonly Error CannotResetSelf = Error.Conflict("identity.cannot_reset_self", "Change your own password with POST /api/v1/users/me/password.");
-
     public async ValueTask<Result<PasswordResetResponse>> Handle(ForcePasswordResetCommand command, CancellationToken cancellationToken)
     {
         if (command.ActorId == command.UserId)
         {
-            return CannotResetSelf;
+            return IdentityErrors.CannotResetSelf;
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -57,7 +55,7 @@ internal sealed class ForcePasswordResetHandler(IDbSession session, ICacheEvicti
         }, cancellationToken: cancellationToken));
         if (updated == 0)
         {
-            return AdminUsers.NotFound;
+            return IdentityErrors.UserNotFound;
         }
 
         await UserSessions.EndAllAsync(connection, evictions, command.UserId, now, revokePersonalAccessTokens: true, cancellationToken);

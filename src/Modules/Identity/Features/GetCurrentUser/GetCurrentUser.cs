@@ -25,7 +25,7 @@ internal sealed class GetCurrentUserHandler(IDbSession session) : IQueryHandler<
     {
         var connection = await session.OpenAsync(cancellationToken);
         var user = await connection.QuerySingleOrDefaultAsync<UserResponse>(new CommandDefinition(Sql, query, cancellationToken: cancellationToken));
-        return user is null ? Error.NotFound("identity.user_not_found", "The user does not exist.") : user;
+        return user is null ? IdentityErrors.CurrentUserNotFound : user;
     }
 }
 

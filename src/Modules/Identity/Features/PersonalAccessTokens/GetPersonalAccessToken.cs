@@ -7,6 +7,7 @@ using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Identity;
 using Orbit.Shared.Results;
+using Orbit.Modules.Identity.Users;
 
 namespace Orbit.Modules.Identity.Features.PersonalAccessTokens;
 
@@ -15,8 +16,6 @@ internal sealed record GetPersonalAccessTokenQuery(Guid UserId, Guid TokenId) : 
 
 internal sealed class GetPersonalAccessTokenHandler(IDbSession session) : IQueryHandler<GetPersonalAccessTokenQuery, Result<PersonalAccessTokenResponse>>
 {
-    public static readonly Error NotFound = Error.NotFound("identity.token_not_found", "You have no personal access token with this id.");
-
     // The primary key. Another user's token id answers 404 exactly like an unknown one.
     private const string Sql = """
         select id as Id, name as Name, created_at as CreatedAt, expires_at as ExpiresAt, revoked_at as RevokedAt, scope as Scope
@@ -29,7 +28,7 @@ internal sealed class GetPersonalAccessTokenHandler(IDbSession session) : IQuery
         var connection = await session.OpenAsync(cancellationToken);
         var token = await connection.QuerySingleOrDefaultAsync<PersonalAccessTokenResponse>(new CommandDefinition(
             Sql, new { query.TokenId, query.UserId }, cancellationToken: cancellationToken));
-        return token is null ? NotFound : token;
+        return token is null ? IdentityErrors.TokenNotFound : token;
     }
 }
 

@@ -7,6 +7,7 @@ using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Identity;
 using Orbit.Shared.Results;
+using Orbit.Modules.Identity.Users;
 
 namespace Orbit.Modules.Identity.Features.PersonalAccessTokens;
 
@@ -27,7 +28,7 @@ internal sealed class RevokePersonalAccessTokenHandler(IDbSession session, TimeP
         var connection = await session.OpenAsync(cancellationToken);
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             Sql, new { command.TokenId, command.UserId, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
-        return updated == 0 ? GetPersonalAccessTokenHandler.NotFound : Unit.Value;
+        return updated == 0 ? IdentityErrors.TokenNotFound : Unit.Value;
     }
 }
 

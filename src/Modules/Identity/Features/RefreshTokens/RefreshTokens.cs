@@ -9,6 +9,7 @@ using Orbit.Modules.Identity.Authentication;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Results;
+using Orbit.Modules.Identity.Users;
 
 namespace Orbit.Modules.Identity.Features.RefreshTokens;
 
@@ -46,14 +47,11 @@ internal sealed class RefreshTokensHandler(IDbSession session, IUnitOfWork unitO
         update identity.refresh_tokens set revoked_at = @Now where family_id = @FamilyId and revoked_at is null
         """;
 
-    public static readonly Error Invalid = Error.Unauthorized("identity.invalid_refresh_token", "The refresh token is unknown, expired or revoked.");
-    public static readonly Error Reused = Error.Unauthorized("identity.refresh_token_reused", "The refresh token was already used; every token of this sign-in is now revoked.");
-
     public async ValueTask<Result<TokenResponse>> Handle(RefreshTokensCommand command, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(command.RefreshToken))
         {
-            return BrowserSession.NoCookie;
+            return IdentityErrors.NoSessionCookie;
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -62,7 +60,7 @@ internal sealed class RefreshTokensHandler(IDbSession session, IUnitOfWork unitO
             FindTokenSql, new { Hash = OpaqueToken.Hash(command.RefreshToken) }, cancellationToken: cancellationToken));
         if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now || token.IsDisabled)
         {
-            return Invalid;
+            return IdentityErrors.InvalidRefreshToken;
         }
 
         if (token.UsedAt is not null)
@@ -71,7 +69,7 @@ internal sealed class RefreshTokensHandler(IDbSession session, IUnitOfWork unitO
             // survive the failed request, so it is committed here rather than rolled back by the pipeline.
             await connection.ExecuteAsync(new CommandDefinition(RevokeFamilySql, new { token.FamilyId, Now = now }, cancellationToken: cancellationToken));
             await unitOfWork.CommitAsync(cancellationToken);
-            return Reused;
+            return IdentityErrors.RefreshTokenReused;
         }
 
         await connection.ExecuteAsync(new CommandDefinition(MarkUsedSql, new { token.Id, Now = now }, cancellationToken: cancellationToken));
@@ -124,7 +122,7 @@ internal sealed class RefreshTokensEndpoint : IEndpoint
 
                 if (request?.RefreshToken is not null)
                 {
-                    return ApiResults.Problem(BrowserSession.BodyTokenInCookieMode);
+                    return ApiResults.Problem(IdentityErrors.BodyTokenInCookieMode);
                 }
 
                 var result = await sender.Send(new RefreshTokensCommand(BrowserSession.ReadToken(context.Request), FromCookie: true), cancellationToken);

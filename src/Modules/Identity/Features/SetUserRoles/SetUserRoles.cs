@@ -45,14 +45,14 @@ internal sealed class SetUserRolesHandler(IDbSession session, ICacheEvictions ev
         var roles = command.Roles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (await AdminUsers.IsLastActiveAdminAsync(connection, command.UserId, cancellationToken) && !roles.Contains(UserRules.AdminRole))
         {
-            return AdminUsers.LastAdmin;
+            return IdentityErrors.LastAdmin;
         }
 
         var user = await connection.QuerySingleOrDefaultAsync<AdminUserResponse>(new CommandDefinition(
             UpdateSql, new { command.UserId, Roles = roles, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
         if (user is null)
         {
-            return AdminUsers.NotFound;
+            return IdentityErrors.UserNotFound;
         }
 
         // Authentication reads roles from the cached user state: every instance forgets it when this commits.

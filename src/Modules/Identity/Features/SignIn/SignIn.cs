@@ -11,6 +11,7 @@ using Orbit.Modules.Identity.Passwords;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Results;
+using Orbit.Modules.Identity.Users;
 
 namespace Orbit.Modules.Identity.Features.SignIn;
 
@@ -48,13 +49,6 @@ internal sealed class SignInHandler(
         where lower(email) = lower(@Email)
         """;
 
-    // One answer for unknown email and wrong password, so neither reveals which it was.
-    public static readonly Error InvalidCredentials = Error.Unauthorized("identity.invalid_credentials", "The email or password is incorrect.");
-    public static readonly Error Disabled = Error.Unauthorized("identity.user_disabled", "This account is disabled.");
-    public static readonly Error PasswordChangeRequired = Error.Forbidden(
-        "identity.password_change_required",
-        "An administrator reset this account's password: set a new one with the temporary password (POST /api/v1/auth/reset-password), then sign in.");
-
     public async ValueTask<Result<TokenResponse>> Handle(SignInCommand command, CancellationToken cancellationToken)
     {
         // Throttled attempts are answered before any hashing: they cost the host almost nothing.
@@ -85,20 +79,20 @@ internal sealed class SignInHandler(
             }
 
             metrics.Failed();
-            return InvalidCredentials;
+            return IdentityErrors.InvalidCredentials;
         }
 
         if (user.IsDisabled)
         {
             metrics.Failed();
-            return Disabled;
+            return IdentityErrors.UserDisabled;
         }
 
         if (user.MustChangePassword)
         {
             // A temporary password from a forced reset is not a credential: it only sets a new password.
             metrics.Failed();
-            return PasswordChangeRequired;
+            return IdentityErrors.PasswordChangeRequired;
         }
 
         await throttle.SucceededAsync(charge, cancellationToken);

@@ -7,6 +7,7 @@ using Npgsql;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Results;
+using Orbit.Modules.Identity.Users;
 
 namespace Orbit.Modules.Identity.Features.SignIn;
 
@@ -109,10 +110,6 @@ internal sealed class SignInThrottle(IDbSession session, IOptions<SignInThrottle
         update identity.sign_in_account_throttles set blocked_until = greatest(blocked_until, @BlockedUntil) where email_key = @EmailKey
         """;
 
-    // The detail names the wait: the web app shows it to the person signing in, who cannot see Retry-After.
-    public static Error Throttled(TimeSpan wait) => Error.TooManyRequests("identity.sign_in_throttled",
-        $"Too many failed sign-ins for this account from your address. Try again in {ApiResults.RetryAfterSeconds(wait)} s.", wait);
-
     public static string EmailKeyOf(string email) => email.Trim().ToLowerInvariant();
 
     /// <summary>
@@ -129,13 +126,13 @@ internal sealed class SignInThrottle(IDbSession session, IOptions<SignInThrottle
         var state = await connection.QuerySingleAsync<State>(new CommandDefinition(StateSql, new { EmailKey = key, Source = source }, cancellationToken: cancellationToken));
         if (state.PairBlockedUntil > now)
         {
-            return (null, Throttled(state.PairBlockedUntil.Value - now), ThrottleScope.Source);
+            return (null, IdentityErrors.SignInThrottled(state.PairBlockedUntil.Value - now), ThrottleScope.Source);
         }
 
         var familiar = state.LastSuccessAt > now - settings.FamiliarSourceFor;
         if (state.AccountBlockedUntil > now && !familiar)
         {
-            return (null, Throttled(state.AccountBlockedUntil.Value - now), ThrottleScope.Account);
+            return (null, IdentityErrors.SignInThrottled(state.AccountBlockedUntil.Value - now), ThrottleScope.Account);
         }
 
         var failures = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition(ChargeSql, new
@@ -149,7 +146,7 @@ internal sealed class SignInThrottle(IDbSession session, IOptions<SignInThrottle
         {
             // A concurrent attempt from the same source was charged first and blocked the pair.
             await unitOfWork.CommitAsync(cancellationToken);
-            return (null, Throttled(settings.BaseDelay), ThrottleScope.Source);
+            return (null, IdentityErrors.SignInThrottled(settings.BaseDelay), ThrottleScope.Source);
         }
 
         var delay = settings.DelayAfter(failures.Value - settings.FailuresBeforeDelay + 1);

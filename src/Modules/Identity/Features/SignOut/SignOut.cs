@@ -9,6 +9,7 @@ using Orbit.Modules.Identity.Authentication;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Results;
+using Orbit.Modules.Identity.Users;
 
 namespace Orbit.Modules.Identity.Features.SignOut;
 
@@ -73,7 +74,7 @@ internal sealed class SignOutEndpoint : IEndpoint
 
                 if (request?.RefreshToken is not null)
                 {
-                    return ApiResults.Problem(BrowserSession.BodyTokenInCookieMode);
+                    return ApiResults.Problem(IdentityErrors.BodyTokenInCookieMode);
                 }
 
                 var result = await sender.Send(new SignOutCommand(BrowserSession.ReadToken(context.Request), FromCookie: true), cancellationToken);

@@ -16,8 +16,6 @@ internal sealed record MarkNotificationReadCommand(Guid RecipientId, Guid Notifi
 
 internal sealed class MarkNotificationReadHandler(IDbSession session, TimeProvider clock) : ICommandHandler<MarkNotificationReadCommand, Result<NotificationResponse>>
 {
-    public static readonly Error NotFound = Error.NotFound("notifications.notification_not_found", "There is no such notification of yours.");
-
     // Someone else's notification matches no row, so it answers 404 exactly like one that does not exist.
     private const string Sql = $"""
         update notifications.notifications n set read_at = coalesce(n.read_at, @Now)
@@ -30,7 +28,7 @@ internal sealed class MarkNotificationReadHandler(IDbSession session, TimeProvid
         var connection = await session.OpenAsync(cancellationToken);
         var notification = await connection.QuerySingleOrDefaultAsync<NotificationResponse>(new CommandDefinition(
             Sql, new { command.NotificationId, command.RecipientId, Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
-        return notification is null ? NotFound : notification;
+        return notification is null ? NotificationErrors.NotificationNotFound : notification;
     }
 }
 

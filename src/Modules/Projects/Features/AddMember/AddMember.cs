@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Identity.Contracts;
-using Orbit.Modules.Projects.Access;
+using Orbit.Modules.Projects.Authorization;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Projects.Members;
 using Orbit.Modules.Projects.Resources;

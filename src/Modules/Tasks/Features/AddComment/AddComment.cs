@@ -8,7 +8,7 @@ using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Tasks.Authorization;
 using Orbit.Modules.Tasks.Comments;
 using Orbit.Modules.Tasks.Contracts;
-using Orbit.Modules.Tasks.Tasks;
+using Orbit.Modules.Tasks.Resources;
 using Orbit.Shared.Data;
 using Orbit.Shared.Events;
 using Orbit.Shared.Http;
@@ -34,7 +34,7 @@ internal sealed class AddCommentValidator : AbstractValidator<AddCommentCommand>
 internal sealed class AddCommentHandler(IDbSession session, Outbox outbox, TimeProvider clock) : ICommandHandler<AddCommentCommand, Result<CommentResponse>>
 {
     // Share-locks the task so it cannot be deleted between this check and the insert.
-    private const string TaskSql = $"select {TaskRow.Columns} from tasks.tasks t where {TaskReference.Where} and t.deleted_at is null for share";
+    private const string TaskSql = $"select {TaskRow.Columns} from tasks.tasks t where {TaskReferenceSql.Where} and t.deleted_at is null for share";
 
     private const string InsertSql = $"""
         insert into tasks.comments as c (id, task_id, author_id, body, created_at, updated_at)
@@ -46,10 +46,10 @@ internal sealed class AddCommentHandler(IDbSession session, Outbox outbox, TimeP
     {
         var connection = await session.OpenAsync(cancellationToken);
         var task = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(
-            TaskSql, TaskReference.Parse(command.TaskRef).Parameters, cancellationToken: cancellationToken));
+            TaskSql, TaskReferenceSql.ParametersOf(command.TaskRef), cancellationToken: cancellationToken));
         if (task is null)
         {
-            return TaskAccess.TaskNotFound;
+            return TaskErrors.TaskNotFound;
         }
 
         var now = clock.GetUtcNow().UtcDateTime;

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Tasks.Authorization;
 using Orbit.Modules.Tasks.Contracts;
-using Orbit.Modules.Tasks.Tasks;
+using Orbit.Modules.Tasks.Resources;
 using Orbit.Shared.Data;
 using Orbit.Shared.Events;
 using Orbit.Shared.Http;

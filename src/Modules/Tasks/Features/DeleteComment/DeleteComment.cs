@@ -11,6 +11,7 @@ using Orbit.Shared.Events;
 using Orbit.Shared.Http;
 using Orbit.Shared.Identity;
 using Orbit.Shared.Results;
+using Orbit.Modules.Tasks.Resources;
 
 namespace Orbit.Modules.Tasks.Features.DeleteComment;
 
@@ -43,7 +44,7 @@ internal sealed class DeleteCommentHandler(IDbSession session, Outbox outbox, Ti
         var current = await connection.QuerySingleOrDefaultAsync<CurrentComment>(new CommandDefinition(LockSql, new { command.CommentId }, cancellationToken: cancellationToken));
         if (current is null)
         {
-            return TaskAccess.CommentNotFound;
+            return TaskErrors.CommentNotFound;
         }
 
         if (command.ExpectedVersion is { } expected && expected != current.Version)

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Tasks.Authorization;
 using Orbit.Modules.Tasks.Contracts;
-using Orbit.Modules.Tasks.Tasks;
+using Orbit.Modules.Tasks.Resources;
 using Orbit.Shared.Data;
 using Orbit.Shared.Events;
 using Orbit.Shared.Http;
@@ -25,8 +25,6 @@ internal sealed record DeleteTaskCommand(string TaskRef, Guid ActorId, int? Expe
 
 internal sealed class DeleteTaskHandler(IDbSession session, Outbox outbox, TimeProvider clock) : ICommandHandler<DeleteTaskCommand, Result<Unit>>
 {
-    private const string LockSql = $"select {TaskRow.Columns} from tasks.tasks t where {TaskReference.Where} and t.deleted_at is null for update";
-
     private const string DeleteSql = """
         update tasks.tasks set deleted_at = @Now, deleted_by = @ActorId, updated_at = @Now, updated_by = @ActorId, version = version + 1
         where id = @Id
@@ -35,18 +33,13 @@ internal sealed class DeleteTaskHandler(IDbSession session, Outbox outbox, TimeP
     public async ValueTask<Result<Unit>> Handle(DeleteTaskCommand command, CancellationToken cancellationToken)
     {
         var connection = await session.OpenAsync(cancellationToken);
-        var task = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(
-            LockSql, TaskReference.Parse(command.TaskRef).Parameters, cancellationToken: cancellationToken));
-        if (task is null)
+        var locked = await TaskLock.AcquireAsync(connection, command.TaskRef, command.ExpectedVersion, cancellationToken);
+        if (!locked.IsSuccess)
         {
-            return TaskAccess.TaskNotFound;
+            return locked.Error;
         }
 
-        if (command.ExpectedVersion is { } expected && expected != task.Version)
-        {
-            return Versioning.Stale(expected, task.Version);
-        }
-
+        var task = locked.Value;
         var now = clock.GetUtcNow().UtcDateTime;
         await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { task.Id, command.ActorId, Now = now }, cancellationToken: cancellationToken));
         await outbox.EnqueueAsync(TasksModule.SchemaName, new TaskDeleted(Guid.CreateVersion7(now), now, command.ActorId, task.ProjectId, task.Id, task.Key), cancellationToken);

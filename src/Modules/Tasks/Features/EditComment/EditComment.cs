@@ -8,7 +8,7 @@ using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Tasks.Authorization;
 using Orbit.Modules.Tasks.Comments;
 using Orbit.Modules.Tasks.Contracts;
-using Orbit.Modules.Tasks.Tasks;
+using Orbit.Modules.Tasks.Resources;
 using Orbit.Shared.Data;
 using Orbit.Shared.Events;
 using Orbit.Shared.Http;
@@ -55,7 +55,7 @@ internal sealed class EditCommentHandler(IDbSession session, Outbox outbox, Time
         var current = await connection.QuerySingleOrDefaultAsync<CurrentComment>(new CommandDefinition(LockSql, new { command.CommentId }, cancellationToken: cancellationToken));
         if (current is null)
         {
-            return TaskAccess.CommentNotFound;
+            return TaskErrors.CommentNotFound;
         }
 
         if (command.ExpectedVersion is { } expected && expected != current.Version)

@@ -9,6 +9,7 @@ using Orbit.Modules.Tasks.Comments;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Results;
+using Orbit.Modules.Tasks.Resources;
 
 namespace Orbit.Modules.Tasks.Features.GetComment;
 
@@ -43,7 +44,7 @@ internal sealed class GetCommentHandler(IDbSession session, AuthorizedRows autho
 
         var connection = await session.OpenAsync(cancellationToken);
         var comment = await connection.QuerySingleOrDefaultAsync<CommentResponse>(new CommandDefinition(Sql, new { query.CommentId }, cancellationToken: cancellationToken));
-        return comment is null ? TaskAccess.CommentNotFound : comment;
+        return comment is null ? TaskErrors.CommentNotFound : comment;
     }
 }
 

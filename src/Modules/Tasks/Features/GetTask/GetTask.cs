@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Tasks.Authorization;
-using Orbit.Modules.Tasks.Tasks;
+using Orbit.Modules.Tasks.Resources;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Results;
@@ -21,20 +21,20 @@ internal sealed record GetTaskQuery(string TaskRef) : IQuery<Result<TaskResponse
 
 internal sealed class GetTaskHandler(IDbSession session, AuthorizedRows authorized) : IQueryHandler<GetTaskQuery, Result<TaskResponse>>
 {
-    private const string Sql = $"select {TaskRow.Columns} from tasks.tasks t where {TaskReference.Where} and t.deleted_at is null";
+    private const string Sql = $"select {TaskRow.Columns} from tasks.tasks t where {TaskReferenceSql.Where} and t.deleted_at is null";
 
     public async ValueTask<Result<TaskResponse>> Handle(GetTaskQuery query, CancellationToken cancellationToken)
     {
         // The authorizer has just read the row: answer from it (one statement per read).
         if (authorized.TaskNamed(query.TaskRef) is { } read)
         {
-            return read.DeletedAt is null ? read.ToResponse() : TaskAccess.TaskNotFound;
+            return read.DeletedAt is null ? read.ToResponse() : TaskErrors.TaskNotFound;
         }
 
         var connection = await session.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(
-            Sql, TaskReference.Parse(query.TaskRef).Parameters, cancellationToken: cancellationToken));
-        return row is null ? TaskAccess.TaskNotFound : row.ToResponse();
+            Sql, TaskReferenceSql.ParametersOf(query.TaskRef), cancellationToken: cancellationToken));
+        return row is null ? TaskErrors.TaskNotFound : row.ToResponse();
     }
 }
 

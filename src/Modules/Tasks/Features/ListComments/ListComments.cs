@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Tasks.Authorization;
 using Orbit.Modules.Tasks.Comments;
-using Orbit.Modules.Tasks.Tasks;
+using Orbit.Modules.Tasks.Resources;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Paging;
@@ -33,7 +33,7 @@ internal sealed class ListCommentsValidator : AbstractValidator<ListCommentsQuer
 
 internal sealed class ListCommentsHandler(IDbSession session, AuthorizedRows authorized) : IQueryHandler<ListCommentsQuery, Result<Page<CommentResponse>>>
 {
-    private const string TaskSql = $"select t.id from tasks.tasks t where {TaskReference.Where} and t.deleted_at is null";
+    private const string TaskSql = $"select t.id from tasks.tasks t where {TaskReferenceSql.Where} and t.deleted_at is null";
 
     // Oldest first, keyset on id (UUIDv7), served by comments_by_task.
     private const string Sql = $"""
@@ -51,10 +51,10 @@ internal sealed class ListCommentsHandler(IDbSession session, AuthorizedRows aut
         var taskId = authorized.TaskNamed(query.TaskRef) is { } read
             ? read.DeletedAt is null ? read.Id : (Guid?)null
             : await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-                TaskSql, TaskReference.Parse(query.TaskRef).Parameters, cancellationToken: cancellationToken));
+                TaskSql, TaskReferenceSql.ParametersOf(query.TaskRef), cancellationToken: cancellationToken));
         if (taskId is null)
         {
-            return TaskAccess.TaskNotFound;
+            return TaskErrors.TaskNotFound;
         }
 
         Cursor.TryDecode<Guid?>(query.Cursor, out var after);

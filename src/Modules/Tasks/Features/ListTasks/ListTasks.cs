@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Tasks.Authorization;
-using Orbit.Modules.Tasks.Tasks;
+using Orbit.Modules.Tasks.Resources;
 using Orbit.Shared.Data;
 using Orbit.Shared.Http;
 using Orbit.Shared.Identity;

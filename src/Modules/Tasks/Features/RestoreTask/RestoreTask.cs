@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Tasks.Authorization;
 using Orbit.Modules.Tasks.Contracts;
-using Orbit.Modules.Tasks.Tasks;
+using Orbit.Modules.Tasks.Resources;
 using Orbit.Shared.Data;
 using Orbit.Shared.Events;
 using Orbit.Shared.Http;
@@ -24,8 +24,6 @@ internal sealed record RestoreTaskCommand(string TaskRef, Guid ActorId) : IComma
 
 internal sealed class RestoreTaskHandler(IDbSession session, Outbox outbox, TimeProvider clock) : ICommandHandler<RestoreTaskCommand, Result<TaskResponse>>
 {
-    private const string LockSql = $"select {TaskRow.Columns} from tasks.tasks t where {TaskReference.Where} for update";
-
     private const string RestoreSql = $"""
         update tasks.tasks t set deleted_at = null, deleted_by = null, updated_at = @Now, updated_by = @ActorId, version = version + 1
         where id = @Id
@@ -35,13 +33,13 @@ internal sealed class RestoreTaskHandler(IDbSession session, Outbox outbox, Time
     public async ValueTask<Result<TaskResponse>> Handle(RestoreTaskCommand command, CancellationToken cancellationToken)
     {
         var connection = await session.OpenAsync(cancellationToken);
-        var task = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(
-            LockSql, TaskReference.Parse(command.TaskRef).Parameters, cancellationToken: cancellationToken));
-        if (task is null)
+        var locked = await TaskLock.AcquireAsync(connection, command.TaskRef, expectedVersion: null, cancellationToken, inTrashToo: true);
+        if (!locked.IsSuccess)
         {
-            return TaskAccess.TaskNotFound;
+            return locked.Error;
         }
 
+        var task = locked.Value;
         if (task.DeletedAt is null)
         {
             // Restoring a live task is a no-op, answered like a successful restore.

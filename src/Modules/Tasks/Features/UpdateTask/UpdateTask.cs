@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Routing;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Tasks.Authorization;
 using Orbit.Modules.Tasks.Contracts;
-using Orbit.Modules.Tasks.Tasks;
+using Orbit.Modules.Tasks.Resources;
 using Orbit.Shared.Data;
 using Orbit.Shared.Events;
 using Orbit.Shared.Http;
@@ -52,10 +52,6 @@ internal sealed class UpdateTaskValidator : AbstractValidator<UpdateTaskCommand>
 internal sealed class UpdateTaskHandler(IDbSession session, Outbox outbox, TaskLinks links, TimeProvider clock)
     : ICommandHandler<UpdateTaskCommand, Result<TaskResponse>>
 {
-    // The row lock makes concurrent patches of one task take turns: each applies to the state the previous left,
-    // and with If-Match only the first of several holding the same version gets through.
-    private const string LockSql = $"select {TaskRow.Columns} from tasks.tasks t where {TaskReference.Where} and t.deleted_at is null for update";
-
     private const string UpdateSql = $"""
         update tasks.tasks t
         set title = @Title, description = @Description, status = @Status, priority = @Priority, assignee_id = @AssigneeId,
@@ -68,19 +64,13 @@ internal sealed class UpdateTaskHandler(IDbSession session, Outbox outbox, TaskL
     public async ValueTask<Result<TaskResponse>> Handle(UpdateTaskCommand command, CancellationToken cancellationToken)
     {
         var connection = await session.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(
-            LockSql, TaskReference.Parse(command.TaskRef).Parameters, cancellationToken: cancellationToken));
-        if (row is null)
+        var locked = await TaskLock.AcquireAsync(connection, command.TaskRef, command.ExpectedVersion, cancellationToken);
+        if (!locked.IsSuccess)
         {
-            return TaskAccess.TaskNotFound;
+            return locked.Error;
         }
 
-        if (command.ExpectedVersion is { } expected && expected != row.Version)
-        {
-            return Versioning.Stale(expected, row.Version);
-        }
-
-        var before = row.ToResponse();
+        var before = locked.Value.ToResponse();
         var patch = command.Patch;
         var after = before with
         {

@@ -1,7 +1,7 @@
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Shared.Caching;
 
-namespace Orbit.Modules.Projects.Access;
+namespace Orbit.Modules.Projects.Authorization;
 
 /// <summary>
 /// Eviction of cached memberships. Every handler that changes a membership, a role or the archive state evicts the

@@ -13,7 +13,7 @@ using Orbit.Shared.Events;
 using Orbit.Shared.Http;
 using Orbit.Shared.Results;
 
-namespace Orbit.Modules.Identity.Features.Register;
+namespace Orbit.Modules.Identity.Features.RegisterUser;
 
 internal sealed record RegisterUserCommand(string Email, string Password, string DisplayName) : ICommand<Result<UserResponse>>;
 
@@ -37,8 +37,6 @@ internal sealed class RegisterUserHandler(IDbSession session, Outbox outbox, Pas
         values (@Id, @Email, @DisplayName, @PasswordHash, @Now, @Now)
         on conflict ((lower(email))) do nothing
         """;
-
-    public static readonly Error EmailTaken = Error.Conflict("identity.email_taken", "A user with this email already exists.");
 
     public async ValueTask<Result<UserResponse>> Handle(RegisterUserCommand command, CancellationToken cancellationToken)
     {
@@ -68,7 +66,7 @@ internal sealed class RegisterUserHandler(IDbSession session, Outbox outbox, Pas
         }, cancellationToken: cancellationToken));
         if (inserted == 0)
         {
-            return EmailTaken;
+            return IdentityErrors.EmailTaken;
         }
 
         await outbox.EnqueueAsync(IdentityModule.SchemaName, new UserRegistered(Guid.CreateVersion7(now), now, user.Id, user.Email, user.DisplayName), cancellationToken);

@@ -1,17 +1,11 @@
-using System.Text.RegularExpressions;
 using Dapper;
+using Orbit.Modules.Tasks.Contracts;
 using Orbit.Shared.Data;
 
 namespace Orbit.Modules.Audit.Entries;
 
 /// <summary>A task the audit trail has heard of, the project it belongs to, and whether it is in the trash now.</summary>
-internal sealed record AuditedTask(Guid TaskId, Guid ProjectId, bool Trashed);
-
-/// <summary>
-/// A task named in a URL, by UUID or by key (<c>ABC-42</c>, any case). Audit cannot ask the tasks schema, so it
-/// resolves the name from its own rows: every task and comment event carries the task's id, key and project.
-/// </summary>
-internal sealed partial record TaskReference(Guid? Id, string? Key)
+internal sealed record AuditedTask(Guid TaskId, Guid ProjectId, bool Trashed)
 {
     // entries_by_task for an id, entries_by_task_key for a key; any row of the task names the same task and project.
     private const string ResolveSql = """
@@ -22,34 +16,15 @@ internal sealed partial record TaskReference(Guid? Id, string? Key)
         limit 1
         """;
 
-    public static bool TryParse(string? value, out TaskReference reference)
-    {
-        reference = new TaskReference(null, null);
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return false;
-        }
-
-        if (Guid.TryParse(value, out var id))
-        {
-            reference = new TaskReference(id, null);
-            return true;
-        }
-
-        var key = value.Trim().ToUpperInvariant();
-        if (!KeyPattern().IsMatch(key))
-        {
-            return false;
-        }
-
-        reference = new TaskReference(null, key);
-        return true;
-    }
-
+    /// <summary>
+    /// The task a URL names (by UUID or key, parsed as Tasks parses it: <see cref="TaskReference"/>). Audit cannot ask
+    /// the tasks schema, so it resolves the name from its own rows: every task and comment event carries the task's id,
+    /// key and project.
+    /// </summary>
     /// <returns>Null when the name is malformed or no audited event names the task.</returns>
     public static async Task<AuditedTask?> ResolveAsync(IDbSession session, string taskRef, CancellationToken cancellationToken)
     {
-        if (!TryParse(taskRef, out var reference))
+        if (!TaskReference.TryParse(taskRef, out var reference))
         {
             return null;
         }
@@ -58,7 +33,4 @@ internal sealed partial record TaskReference(Guid? Id, string? Key)
         return await connection.QuerySingleOrDefaultAsync<AuditedTask>(new CommandDefinition(
             ResolveSql, new { TaskId = reference.Id, TaskKey = reference.Key }, cancellationToken: cancellationToken));
     }
-
-    [GeneratedRegex("^[A-Z][A-Z0-9]{1,9}-[1-9][0-9]{0,9}$")]
-    private static partial Regex KeyPattern();
 }

@@ -2,7 +2,7 @@ using Dapper;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Shared.Data;
 
-namespace Orbit.Modules.Projects.Access;
+namespace Orbit.Modules.Projects.Authorization;
 
 /// <summary>
 /// Answers <see cref="IProjectMembers"/> for other modules. Not cached: it is asked rarely (a comment that mentions

@@ -1,6 +1,6 @@
 using Orbit.Modules.Projects.Contracts;
 
-namespace Orbit.Modules.Projects.Access;
+namespace Orbit.Modules.Projects.Authorization;
 
 /// <summary>
 /// A message about one project. <see cref="ProjectRequestAuthorizer{TMessage}"/> checks the caller's membership for

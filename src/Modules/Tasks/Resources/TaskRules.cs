@@ -1,7 +1,7 @@
 using Orbit.Shared.Validation;
 using FluentValidation;
 
-namespace Orbit.Modules.Tasks.Tasks;
+namespace Orbit.Modules.Tasks.Resources;
 
 /// <summary>Field rules that creating and updating a task share.</summary>
 internal static class TaskRules

@@ -3,7 +3,7 @@ using Orbit.Modules.Projects.Contracts;
 using Orbit.Modules.Projects.Resources;
 using Orbit.Shared.Data;
 
-namespace Orbit.Modules.Projects.Access;
+namespace Orbit.Modules.Projects.Authorization;
 
 /// <summary>
 /// Answers <see cref="IProjectMembership"/> for this module's authorizer and for other modules, from an in-process

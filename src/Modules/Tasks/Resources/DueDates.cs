@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Orbit.Modules.Tasks.Tasks;
+namespace Orbit.Modules.Tasks.Resources;
 
 /// <summary>Due dates are calendar dates, written <c>YYYY-MM-DD</c>.</summary>
 internal static class DueDates

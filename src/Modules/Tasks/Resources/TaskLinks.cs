@@ -3,7 +3,7 @@ using Npgsql;
 using Orbit.Modules.Projects.Contracts;
 using Orbit.Shared.Results;
 
-namespace Orbit.Modules.Tasks.Tasks;
+namespace Orbit.Modules.Tasks.Resources;
 
 /// <summary>The references a task holds to others, checked the same way on create and on update.</summary>
 internal sealed class TaskLinks(IProjectMembership memberships)
@@ -34,7 +34,7 @@ internal sealed class TaskLinks(IProjectMembership memberships)
         }
 
         var membership = await memberships.FindAsync(projectId, assigneeId.Value, cancellationToken);
-        return membership?.Role is null ? Error.Validation("assigneeId", "assigneeId must be a member of the project.") : null;
+        return membership?.Role is null ? TaskErrors.AssigneeNotMember : null;
     }
 
     /// <summary>A parent must be a live task of the same project, and not the task itself or one of its descendants.</summary>
@@ -49,10 +49,10 @@ internal sealed class TaskLinks(IProjectMembership memberships)
             ParentSql, new { ParentId = parentId, TaskId = taskId ?? Guid.Empty }, cancellationToken: cancellationToken));
         if (parent.ProjectId != projectId || parent.IsDeleted == true)
         {
-            return Error.Validation("parentId", "parentId must be a task of the same project.");
+            return TaskErrors.ParentNotInProject;
         }
 
-        return parent.MakesCycle ? Error.Validation("parentId", "parentId must not be the task itself or one of its subtasks.") : null;
+        return parent.MakesCycle ? TaskErrors.ParentMakesCycle : null;
     }
 
     private sealed class ParentCheck

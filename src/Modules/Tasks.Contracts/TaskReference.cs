@@ -1,15 +1,13 @@
 using System.Text.RegularExpressions;
 
-namespace Orbit.Modules.Tasks.Tasks;
+namespace Orbit.Modules.Tasks.Contracts;
 
 /// <summary>
-/// A task named in a URL: its UUID or its key (<c>ABC-42</c>, any case). <see cref="Where"/> is the matching SQL
-/// predicate over alias <c>t</c>, served by the primary key or the unique index on key.
+/// A task as a URL names it: its UUID or its key (<c>ABC-42</c>, any case, kept upper-case here). The one parser of
+/// that name, for Tasks and for modules that serve URLs about tasks (Audit's task activity).
 /// </summary>
-internal sealed partial record TaskReference(Guid? Id, string? Key)
+public sealed partial record TaskReference(Guid? Id, string? Key)
 {
-    public const string Where = "(t.id = @TaskId or t.key = @TaskKey)";
-
     public static bool TryParse(string? value, out TaskReference reference)
     {
         reference = new TaskReference(null, null);
@@ -36,9 +34,6 @@ internal sealed partial record TaskReference(Guid? Id, string? Key)
 
     public static TaskReference Parse(string value) =>
         TryParse(value, out var reference) ? reference : throw new FormatException($"'{value}' is neither a task id nor a task key.");
-
-    /// <summary>Parameters for <see cref="Where"/>.</summary>
-    public object Parameters => new { TaskId = Id, TaskKey = Key };
 
     [GeneratedRegex("^[A-Z][A-Z0-9]{1,9}-[1-9][0-9]{0,9}$")]
     private static partial Regex KeyPattern();
