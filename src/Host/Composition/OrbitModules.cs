@@ -1,21 +1,24 @@
-using Orbit.Modules.Audit;
-using Orbit.Modules.Identity;
-using Orbit.Modules.Notifications;
-using Orbit.Modules.Projects;
-using Orbit.Modules.Tasks;
 using Orbit.Shared.Modules;
 
 namespace Orbit.Host.Composition;
 
-/// <summary>Every module the host runs. Adding a module is adding its project reference and one line here.</summary>
+/// <summary>
+/// Every module the host runs. Adding a module is adding its project under <c>src/Modules</c> (Host.csproj references
+/// every project there) and one line here, its type written out in full so that no using line is needed.
+/// </summary>
+/// <remarks>
+/// The order is the order of migrations: each module's scripts run after those of the modules above it. Webhooks follows
+/// Notifications because its first script moves the webhooks Notifications held (ADR 0012); MigrationTests checks it.
+/// </remarks>
 internal static class OrbitModules
 {
     public static readonly IReadOnlyList<IModule> All =
     [
-        new IdentityModule(),
-        new ProjectsModule(),
-        new TasksModule(),
-        new AuditModule(),
-        new NotificationsModule(),
+        new Orbit.Modules.Identity.IdentityModule(),
+        new Orbit.Modules.Projects.ProjectsModule(),
+        new Orbit.Modules.Tasks.TasksModule(),
+        new Orbit.Modules.Audit.AuditModule(),
+        new Orbit.Modules.Notifications.NotificationsModule(),
+        new Orbit.Modules.Webhooks.WebhooksModule(),
     ];
 }

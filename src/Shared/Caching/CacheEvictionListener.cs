@@ -39,6 +39,7 @@ internal sealed class CacheEvictionListener(
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                await using var forget = new SessionStateForgetter(connection);
                 connection.Notification += (_, notification) => Apply(notification.Payload);
                 // Named, so that operators (and the tests) can tell this connection apart in pg_stat_activity.
                 await using (var listen = new NpgsqlCommand($"set application_name = '{ApplicationName}'; listen {CacheEvictionHub.Channel}", connection))
@@ -83,6 +84,33 @@ internal sealed class CacheEvictionListener(
             }
 
             retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+        }
+    }
+}
+
+/// <summary>
+/// The pool does not reset connections (No Reset On Close, src/Host/Database): a listener connection that goes back
+/// to it still healthy (an error that did not break it, or shutdown) first drops its LISTEN and its name, so the next
+/// request that borrows it has neither.
+/// </summary>
+internal sealed class SessionStateForgetter(NpgsqlConnection connection) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var reset = new NpgsqlCommand("unlisten *; reset application_name", connection);
+            reset.CommandTimeout = 2;
+            await reset.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            // Broken after all: the pool discards a broken connection, state and all.
         }
     }
 }

@@ -7,7 +7,9 @@ namespace Orbit.Shared.Messaging;
 
 /// <summary>
 /// Outermost behaviour: one span and one duration measurement per request, tagged with module and outcome, and a
-/// log line for failures. Successful requests log at Debug so that Information stays quiet under load.
+/// log line for failures. Successful requests log at Debug so that Information stays quiet under load; the log calls are
+/// source-generated (<see cref="PipelineLog"/>), so at the usual Information level a success costs a level check, not
+/// an argument array and a format-cache lookup.
 /// </summary>
 public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
@@ -33,11 +35,11 @@ public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior
             {
                 outcome = error.Type.ToString().ToLowerInvariant();
                 activity?.SetTag("orbit.error.code", error.Code);
-                logger.LogInformation("{Request} in {Module} failed with {ErrorCode}", RequestName, Module, error.Code);
+                PipelineLog.Failed(logger, RequestName, Module, error.Code);
             }
             else
             {
-                logger.LogDebug("{Request} in {Module} succeeded", RequestName, Module);
+                PipelineLog.Succeeded(logger, RequestName, Module);
             }
 
             return response;
@@ -63,4 +65,14 @@ public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior
                 new KeyValuePair<string, object?>("orbit.outcome", outcome));
         }
     }
+}
+
+/// <summary>The pipeline's log lines, source-generated: each checks the level before touching its arguments.</summary>
+internal static partial class PipelineLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Request} in {Module} failed with {ErrorCode}")]
+    public static partial void Failed(ILogger logger, string request, string module, string errorCode);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Request} in {Module} succeeded")]
+    public static partial void Succeeded(ILogger logger, string request, string module);
 }

@@ -8,7 +8,7 @@ using Orbit.Host.Composition;
 using Orbit.Host.OpenApi;
 using Orbit.Modules.Audit.Features.ChangeFeed;
 using Orbit.Modules.Audit.Recording;
-using Orbit.Modules.Notifications.Webhooks;
+using Orbit.Modules.Webhooks;
 using Orbit.Shared.Events;
 using Orbit.Tests.Audit;
 using Orbit.Tests.Infrastructure;
