@@ -9,6 +9,7 @@ using Orbit.Modules.Webhooks;
 using Orbit.Shared.Data.Migrations;
 using Orbit.Shared.Events;
 using Orbit.Tests.Infrastructure;
+using Orbit.Tests.Notifications;
 
 namespace Orbit.Tests.Host;
 
