@@ -54,7 +54,7 @@ internal sealed record ModuleFacts(
 
     /// <summary>
     /// Typed consumers declare their types (<see cref="IIntegrationEventHandler{TEvent}"/>, or any generic interface over
-    /// an event); a consumer without declarations is asked, uninitialised, which of the known types it accepts (its
+    /// an event, or <see cref="IEveryIntegrationEventHandler"/> for all of them); a consumer without declarations is asked, uninitialised, which of the known types it accepts (its
     /// <c>Accepts</c> reads no state of its own). Null when one accepts them all.
     /// </summary>
     private static IReadOnlyList<string>? ConsumedBy(Assembly module, IReadOnlyList<string> knownEvents)
@@ -62,6 +62,12 @@ internal sealed record ModuleFacts(
         var consumed = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var consumer in module.GetTypes().Where(t => typeof(IIntegrationEventSubscriber).IsAssignableFrom(t) && !t.IsAbstract))
         {
+            // A typed consumer of every event says so by its handler interface (Audit).
+            if (typeof(IEveryIntegrationEventHandler).IsAssignableFrom(consumer))
+            {
+                return null;
+            }
+
             var declared = consumer.GetInterfaces()
                 .Where(i => i.IsGenericType)
                 .SelectMany(i => i.GetGenericArguments())

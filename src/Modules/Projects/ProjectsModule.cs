@@ -23,6 +23,8 @@ internal sealed class ProjectsModule : IModule
 
     public bool PublishesEvents => true;
 
+    public bool KeepsIdempotencyKeys => true;
+
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatorsFromAssemblyContaining<ProjectsModule>(includeInternalTypes: true);

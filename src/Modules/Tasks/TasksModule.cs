@@ -20,6 +20,8 @@ internal sealed class TasksModule : IModule
 
     public bool PublishesEvents => true;
 
+    public bool KeepsIdempotencyKeys => true;
+
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatorsFromAssemblyContaining<TasksModule>(includeInternalTypes: true);

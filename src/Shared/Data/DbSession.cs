@@ -38,6 +38,7 @@ public interface IUnitOfWork
 internal sealed class DbSession(NpgsqlDataSource dataSource) : IDbSession, IUnitOfWork, IAsyncDisposable, IDisposable
 {
     private NpgsqlConnection? _connection;
+    private bool _borrowed;
     private NpgsqlTransaction? _transaction;
     private readonly List<Func<Task>> _afterCommit = [];
 
@@ -53,6 +54,22 @@ internal sealed class DbSession(NpgsqlDataSource dataSource) : IDbSession, IUnit
         }
 
         return _connection;
+    }
+
+    /// <summary>
+    /// Makes this scope use <paramref name="connection"/>, which its owner keeps open across scopes and disposes itself:
+    /// the outbox relay's loops hold one connection each, so a round does not take one from the pool (and pay the
+    /// pool's session reset) every time.
+    /// </summary>
+    internal void Borrow(NpgsqlConnection connection)
+    {
+        if (_connection is not null)
+        {
+            throw new InvalidOperationException("This scope already has a connection.");
+        }
+
+        _connection = connection;
+        _borrowed = true;
     }
 
     public async Task BeginAsync(CancellationToken cancellationToken = default)
@@ -126,7 +143,10 @@ internal sealed class DbSession(NpgsqlDataSource dataSource) : IDbSession, IUnit
     public void Dispose()
     {
         _transaction?.Dispose();
-        _connection?.Dispose();
+        if (!_borrowed)
+        {
+            _connection?.Dispose();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -136,7 +156,7 @@ internal sealed class DbSession(NpgsqlDataSource dataSource) : IDbSession, IUnit
             await _transaction.DisposeAsync();
         }
 
-        if (_connection is not null)
+        if (_connection is not null && !_borrowed)
         {
             await _connection.DisposeAsync();
         }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orbit.Shared.Events;
 using Orbit.Shared.Http;
 using Orbit.Shared.Modules;
 
@@ -62,57 +63,66 @@ public sealed class Housekeeping(
         }
     }
 
-    /// <returns>Rows deleted, by table.</returns>
+    /// <returns>Rows deleted, by table (and <c>&lt;schema&gt;.outbox_messages marked</c>: messages the sweep marked).</returns>
     public async Task<IReadOnlyDictionary<string, long>> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var deleted = new Dictionary<string, long>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var tables = await connection.QueryAsync<(string Schema, string Table)>(new CommandDefinition(
-            """
-            select table_schema, table_name from information_schema.tables
-            where table_schema = any(@Schemas) and table_name in ('outbox_messages', 'inbox', 'idempotency_keys')
-            """,
-            new { Schemas = modules.Select(m => m.Schema).ToArray() }, cancellationToken: cancellationToken));
 
-        foreach (var (schema, table) in tables)
+        // The tables are the ones Shared's plumbing gives a module for what it declares, never found by looking around
+        // the database: a publisher's outbox, a consumer's inbox, the idempotency keys of a module that keeps them.
+        foreach (var module in modules.OrderBy(m => m.Schema, StringComparer.Ordinal))
         {
-            var condition = table switch
+            var schema = module.Schema;
+            if (module.PublishesEvents)
             {
-                // Handed to every consumer long enough ago, and no delivery of it is left, not even a dead one.
-                "outbox_messages" => $"""
-                    coalesce(dispatched_at, processed_at) < @Before and dead_at is null
-                    and not exists (select 1 from "{schema}".outbox_deliveries d where d.message_id = "{schema}".outbox_messages.id)
-                    """,
-                "inbox" => "handled_at < @Before",
-                _ => "created_at < @Before",
-            };
-            var before = now - table switch
-            {
-                "outbox_messages" => options.Value.OutboxRetention,
-                "inbox" => options.Value.InboxRetention,
-                _ => Idempotency.Retention,
-            };
-            var sql = $"""
-                delete from "{schema}"."{table}"
-                where ctid in (select ctid from "{schema}"."{table}" where {condition} limit {BatchSize})
-                """;
-            long total = 0;
-            int batch;
-            do
-            {
-                batch = await connection.ExecuteAsync(new CommandDefinition(sql, new { Before = before }, cancellationToken: cancellationToken));
-                total += batch;
-            }
-            while (batch == BatchSize);
+                // Backstop for a consumer's host that died between its commit and its mark (OutboxCompletion).
+                deleted[$"{schema}.outbox_messages marked"] = await OutboxCompletion.SweepAsync(connection, schema, now, cancellationToken);
 
-            deleted[$"{schema}.{table}"] = total;
-            if (total > 0)
+                // Every consumer that wanted it has it, long enough ago, and no delivery of it is left (a replay of a
+                // dead one would re-create none: dead messages are never processed).
+                await DeleteAsync(connection, schema, "outbox_messages", $"""
+                    processed_at < @Before
+                    and not exists (select 1 from "{schema}".outbox_deliveries d where d.message_id = "{schema}".outbox_messages.id)
+                    """, now - options.Value.OutboxRetention, deleted, cancellationToken);
+            }
+
+            if (module.ConsumesEvents)
             {
-                logger.LogInformation("Housekeeping deleted {Count} row(s) from {Schema}.{Table}", total, schema, table);
+                await DeleteAsync(connection, schema, "inbox", "handled_at < @Before", now - options.Value.InboxRetention, deleted, cancellationToken);
+            }
+
+            if (module.KeepsIdempotencyKeys)
+            {
+                await DeleteAsync(connection, schema, "idempotency_keys", "created_at < @Before", now - Idempotency.Retention, deleted, cancellationToken);
             }
         }
 
         return deleted;
+    }
+
+    private async Task DeleteAsync(
+        NpgsqlConnection connection, string schema, string table, string condition, DateTime before, Dictionary<string, long> deleted, CancellationToken cancellationToken)
+    {
+        // Schema and table are compile-time names (a module's schema constant, Shared's table names), never input.
+        var sql = $"""
+            delete from "{schema}"."{table}"
+            where ctid in (select ctid from "{schema}"."{table}" where {condition} limit {BatchSize})
+            """;
+        long total = 0;
+        int batch;
+        do
+        {
+            batch = await connection.ExecuteAsync(new CommandDefinition(sql, new { Before = before }, cancellationToken: cancellationToken));
+            total += batch;
+        }
+        while (batch == BatchSize);
+
+        deleted[$"{schema}.{table}"] = total;
+        if (total > 0)
+        {
+            logger.LogInformation("Housekeeping deleted {Count} row(s) from {Schema}.{Table}", total, schema, table);
+        }
     }
 }

@@ -11,6 +11,15 @@ public interface IIntegrationEventHandler<in TEvent>
 }
 
 /// <summary>
+/// The handler of a consumer that wants every event there is, a batch at a time (Audit keeps a record of everything). Its
+/// <see cref="IntegrationEventConsumer"/> accepts every type, including types this code does not know: it reads each
+/// message through its own map from contract type to what it records, and a test compares that map with the event
+/// catalogue, so a module cannot publish a type it has no line for. A message it cannot read must fail loudly
+/// (<see cref="UnsupportedEventVersionException"/>), which parks it for this consumer alone.
+/// </summary>
+public interface IEveryIntegrationEventHandler : IIntegrationEventBatchSubscriber;
+
+/// <summary>
 /// A consumer that wants exactly the event types it has typed handlers for: it implements
 /// <see cref="IIntegrationEventHandler{TEvent}"/> once per type, and the relay's <see cref="Accepts"/> and dispatch
 /// follow from those declarations, found by type once per consumer class. No string switches: a type the consumer has
@@ -32,10 +41,14 @@ public abstract class IntegrationEventConsumer : IIntegrationEventSubscriber
     /// <summary>The event types this consumer has handlers for.</summary>
     public IEnumerable<string> EventTypes => _handlers.Keys;
 
-    public bool Accepts(string eventType) => _handlers.ContainsKey(eventType);
+    /// <summary>Whether this consumer is an <see cref="IEveryIntegrationEventHandler"/>.</summary>
+    public bool WantsEveryEvent => this is IEveryIntegrationEventHandler;
+
+    public bool Accepts(string eventType) => WantsEveryEvent || _handlers.ContainsKey(eventType);
 
     public Task HandleAsync(IntegrationMessage message, CancellationToken cancellationToken) =>
-        _handlers.TryGetValue(message.Type, out var handle)
+        this is IEveryIntegrationEventHandler every ? every.HandleBatchAsync([message], cancellationToken)
+        : _handlers.TryGetValue(message.Type, out var handle)
             ? handle(this, message, cancellationToken)
             : throw new UnsupportedEventVersionException(message.Type, message.Version, $"an event {Consumer} handles", 0);
 

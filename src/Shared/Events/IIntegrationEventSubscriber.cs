@@ -28,6 +28,17 @@ public interface IIntegrationEventSubscriber
     Task HandleAsync(IntegrationMessage message, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A subscriber that takes a whole batch in one call (Audit appends a batch of rows in one statement). The relay hands it
+/// the batch's messages that its inbox had not seen, in sequence order per publisher, in the same transaction as their
+/// inbox rows. Throwing fails the batch; the relay then delivers the messages one per transaction (through this
+/// method, a batch of one) to find the one that fails.
+/// </summary>
+public interface IIntegrationEventBatchSubscriber : IIntegrationEventSubscriber
+{
+    Task HandleBatchAsync(IReadOnlyList<IntegrationMessage> messages, CancellationToken cancellationToken);
+}
+
 /// <summary>An outbox message as delivered: the publisher's envelope and the event's JSON payload.</summary>
 /// <param name="Publisher">The publishing module's schema (<c>tasks</c>).</param>
 /// <param name="Sequence">The message's position in its publisher's outbox (commit order per aggregate).</param>

@@ -56,7 +56,7 @@ public static class OutboxAdministration
                         union all
                         select id, null, type, version, aggregate_id, attempts, last_error, occurred_at, dead_at
                         from "{publisher}".outbox_messages
-                        where dead_at is not null and @Consumer::text is null
+                        where dead_at is not null and dispatched_at is null and @Consumer::text is null
                     ) dead
                     where @AfterDeadAt::timestamptz is null
                        or (DeadAt, Id, coalesce(Consumer, '')) < (@AfterDeadAt, @AfterId, @AfterConsumer)
@@ -88,18 +88,24 @@ public static class OutboxAdministration
                     return ApiResults.Problem(UnknownConsumer);
                 }
 
-                // A consumer's dead delivery becomes due again; a message parked for everyone by the old relay goes back
-                // to dispatch, which hands it to every consumer again. Either way the consumers are woken.
+                // A consumer's dead delivery becomes due again, and its message is in flight again (no longer dead as a
+                // whole, see OutboxCompletion); a message parked for everyone by the relay before per-consumer delivery
+                // (never dispatched) goes back to dispatch, which hands it to every consumer. Either way the consumers
+                // are woken.
                 var sql = $"""
                     with consumer_replay as (
                         update "{publisher}".outbox_deliveries
                         set dead_at = null, attempts = 0, next_attempt_at = null, last_error = null
                         where message_id = @MessageId and dead_at is not null and (@Consumer::text is null or consumer = @Consumer)
                         returning 1
+                    ), in_flight_again as (
+                        update "{publisher}".outbox_messages
+                        set dead_at = null
+                        where id = @MessageId and dispatched_at is not null and exists (select 1 from consumer_replay)
                     ), message_replay as (
                         update "{publisher}".outbox_messages
-                        set dead_at = null, attempts = 0, next_attempt_at = null, last_error = null, dispatched_at = null
-                        where id = @MessageId and dead_at is not null and @Consumer::text is null
+                        set dead_at = null, attempts = 0, next_attempt_at = null, last_error = null
+                        where id = @MessageId and dead_at is not null and dispatched_at is null and @Consumer::text is null
                         returning 1
                     )
                     select (select count(*) from consumer_replay) + (select count(*) from message_replay);

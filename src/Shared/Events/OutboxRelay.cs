@@ -1,3 +1,4 @@
+using System.Data;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Dapper;
@@ -17,17 +18,20 @@ namespace Orbit.Shared.Events;
 /// <list type="bullet">
 /// <item><b>Dispatch.</b> Woken by PostgreSQL <c>NOTIFY</c> when an outbox insert commits (and by a poll), one host at a
 /// time per publisher (a try-lock) hands each new message to the consumers that want it: one
-/// <c>&lt;publisher&gt;.outbox_deliveries</c> row per consumer, then a <c>NOTIFY</c> that wakes every host's consumers.</item>
-/// <item><b>Delivery.</b> Each consumer runs its own loop, concurrently with the others. It claims a batch of its due
-/// deliveries with <c>FOR UPDATE SKIP LOCKED</c> (so hosts share the work), keeps only those whose aggregate has no
-/// earlier delivery pending outside the batch (so follow-up events of one write go in the same round, and order per
-/// aggregate holds), and handles the batch in one transaction with its inbox rows and the deletion of the delivery
-/// rows: one commit per batch, not per event.</item>
+/// <c>&lt;publisher&gt;.outbox_deliveries</c> row per consumer, and a <c>NOTIFY</c> naming those consumers, which wakes
+/// them on every host. One statement per round, on the listening connection.</item>
+/// <item><b>Delivery.</b> Each consumer runs its own loop, concurrently with the others, on a connection of its own, and
+/// only when told it has work. It claims a batch of its due deliveries from the publishers it was woken for with one
+/// statement (<c>FOR UPDATE SKIP LOCKED</c>, so hosts share the work; the payloads come with it), keeps only those whose
+/// aggregate has no earlier delivery pending outside the batch (so follow-up events of one write go in the same round,
+/// and order per aggregate holds), and handles the batch in one transaction with its inbox rows and the deletion of the
+/// delivery rows: one commit per batch, not per event. After the commit it marks the messages no consumer still works
+/// on (<see cref="OutboxCompletion"/>).</item>
 /// <item><b>Failure.</b> A batch that fails is retried one message at a time to isolate the culprit; a failing message
 /// gets attempts, backoff with jitter and finally a dead letter for that consumer only. Its aggregate's later events
 /// wait for it for that consumer only; other consumers never notice.</item>
 /// <item><b>Outage.</b> A round that cannot reach the database backs off with jitter up to the poll interval, and logs
-/// one Warning when the outage starts and one Information when it ends; the LISTEN connection is reopened.</item>
+/// one Warning when the outage starts and one Information when it ends; the connections are reopened.</item>
 /// </list>
 /// </summary>
 public sealed class OutboxRelay(
@@ -38,8 +42,18 @@ public sealed class OutboxRelay(
     TimeProvider clock,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
-    /// <summary>Payload suffix of the notification that says "new deliveries are ready" (after dispatch or a replay).</summary>
+    /// <summary>
+    /// Payload suffix of the notification that says "new deliveries are ready": <c>&lt;publisher&gt;:ready:audit,webhooks</c>
+    /// after a dispatch (only the consumers named have work), <c>&lt;publisher&gt;:ready</c> after a replay (every consumer
+    /// looks).
+    /// </summary>
     public const string ReadySuffix = ":ready";
+
+    /// <summary>The <c>application_name</c> of the connection that listens for the outbox notifications and dispatches.</summary>
+    public const string ListenerApplicationName = "orbit-outbox-listener";
+
+    /// <summary>How long a loop waits before looking again at deliveries held back behind another host's claim.</summary>
+    private static readonly TimeSpan HeldElsewhereDelay = TimeSpan.FromMilliseconds(20);
 
     private static readonly Counter<long> Deliveries = OrbitTelemetry.Meter.CreateCounter<long>(
         "orbit.outbox.deliveries", unit: "{delivery}", description: "Message deliveries to subscribers, by consumer and outcome.");
@@ -48,9 +62,16 @@ public sealed class OutboxRelay(
         "orbit.outbox.dead_letters", unit: "{message}", description: "Messages parked as dead, by publisher and consumer.");
 
     private readonly OutboxRelayOptions _options = options.Value;
-    private readonly WakeSignal _dispatchWanted = new();
+    private readonly PendingPublishers _dispatchWanted = new();
     private readonly OutageLog _outage = new(logger);
     private IReadOnlyList<ConsumerLoop> _consumers = [];
+
+    // The event types the dispatcher has met, and which consumers accept each (Accepts asked once per type and host).
+    // Only the dispatcher loop reads and writes these.
+    private readonly List<string> _knownTypes = [];
+    private readonly List<string> _pairConsumers = [];
+    private readonly List<string> _pairTypes = [];
+
     private DateTime _lastProbe = DateTime.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -71,29 +92,57 @@ public sealed class OutboxRelay(
     private async Task RunDispatcherAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
-        NpgsqlConnection? listener = null;
+        var swept = false;
+        var nextPoll = 0L;
+        NpgsqlConnection? connection = null;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var dispatched = 0;
                 try
                 {
-                    // (Re)open the LISTEN connection whenever it is missing or broken (database restart, failover).
-                    if (listener is not { State: System.Data.ConnectionState.Open })
+                    // (Re)open the listening connection whenever it is missing or broken (database restart, failover).
+                    // Anything may have been committed while nobody listened: every publisher and consumer looks once.
+                    if (connection is not { State: ConnectionState.Open })
                     {
-                        if (listener is not null)
+                        if (connection is not null)
                         {
-                            await listener.DisposeAsync();
-                            listener = null;
+                            await connection.DisposeAsync();
+                            connection = null;
                         }
 
-                        listener = await OpenListenerAsync(stoppingToken);
+                        connection = await OpenListenerAsync(stoppingToken);
+                        _dispatchWanted.Add(publishers.All);
+                        WakeConsumers(publishers.All, null);
+                    }
+
+                    if (!swept)
+                    {
+                        // Messages a consumer's host handled and then died before marking (OutboxCompletion).
+                        foreach (var publisher in publishers.All)
+                        {
+                            await OutboxCompletion.SweepAsync(connection, publisher, clock.GetUtcNow().UtcDateTime, stoppingToken);
+                        }
+
+                        swept = true;
                     }
 
                     // The round itself is not cancelled by shutdown: the batch in hand is finished, then the loop ends.
-                    dispatched = await DispatchOnceAsync(CancellationToken.None);
-                    await ProbeBacklogAsync(stoppingToken);
+                    foreach (var publisher in _dispatchWanted.Take())
+                    {
+                        if (await DispatchAsync(connection, publisher, CancellationToken.None))
+                        {
+                            _dispatchWanted.Add(publisher);
+                        }
+                    }
+
+                    if (Environment.TickCount64 >= nextPoll)
+                    {
+                        await PollAsync(connection, stoppingToken);
+                        nextPoll = Environment.TickCount64 + (long)_options.PollInterval.TotalMilliseconds;
+                    }
+
+                    await ProbeBacklogAsync(connection, stoppingToken);
                     failures = 0;
                     _outage.Succeeded();
                 }
@@ -101,17 +150,20 @@ public sealed class OutboxRelay(
                 {
                     OutboxGauges.DatabaseReachable(false);
                     _outage.Failed(exception, IsOutage(exception));
+                    if (connection is not null)
+                    {
+                        await connection.DisposeAsync();
+                        connection = null;
+                    }
+
                     await DelayAsync(FailedRoundDelay(++failures), stoppingToken);
                     continue;
                 }
 
-                if (dispatched > 0)
+                if (_dispatchWanted.IsEmpty)
                 {
-                    WakeConsumers();
-                    continue;
+                    await WaitForNotificationAsync(connection, TimeSpan.FromMilliseconds(Math.Max(1, nextPoll - Environment.TickCount64)), stoppingToken);
                 }
-
-                await WaitForWorkAsync(listener, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -119,79 +171,147 @@ public sealed class OutboxRelay(
         }
         finally
         {
-            if (listener is not null)
+            if (connection is not null)
             {
-                await listener.DisposeAsync();
+                await connection.DisposeAsync();
             }
         }
     }
 
-    /// <summary>Hands every publisher's new messages to their consumers. Returns how many messages it handed out.</summary>
-    private async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands <paramref name="publisher"/>'s next messages to their consumers, in one statement. Returns whether it should
+    /// run again at once (it took a full batch, or met event types it had to ask the consumers about first).
+    /// </summary>
+    private async Task<bool> DispatchAsync(NpgsqlConnection connection, string publisher, CancellationToken cancellationToken)
     {
-        var total = 0;
-        foreach (var publisher in publishers.All)
-        {
-            total += await DispatchAsync(publisher, cancellationToken);
-        }
-
-        return total;
-    }
-
-    private async Task<int> DispatchAsync(string publisher, CancellationToken cancellationToken)
-    {
-        // One dispatcher per publisher at a time (the others skip, they would only find the same rows): delivery rows
-        // are then created in seq order, which the per-aggregate order of every consumer relies on.
+        // One dispatcher per publisher at a time (the others get nothing, they would only find the same rows): delivery
+        // rows are then created in seq order, which the per-aggregate order of every consumer relies on. The statement's
+        // snapshot is older than the lock; FOR UPDATE re-reads a row another host dispatched meanwhile and drops it.
+        // Messages of a type this host has not met yet are not dispatched in this statement: it returns their types, the
+        // consumers are asked whether they want them, and the next statement dispatches. A message no consumer wants is
+        // processed at once. Served by outbox_messages_undispatched.
         var sql = $"""
-            select id as Id, seq as Sequence, type as Type, aggregate_id as AggregateId
-            from "{publisher}".outbox_messages
-            where dispatched_at is null and dead_at is null
-            order by seq
-            limit @Batch
+            with lock as materialized (
+                select pg_try_advisory_xact_lock(hashtext('orbit.outbox.dispatch.{publisher}')) as held
+            ), batch as materialized (
+                select m.id, m.seq, m.type, m.aggregate_id
+                from "{publisher}".outbox_messages m
+                where m.dispatched_at is null and m.dead_at is null and (select held from lock)
+                order by m.seq
+                limit @Batch
+                for update
+            ), unknown as (
+                select coalesce(array_agg(distinct b.type), array[]::text[]) as types from batch b where b.type <> all(@Known)
+            ), wanted as materialized (
+                select c.consumer, b.id, b.seq, b.aggregate_id
+                from batch b join unnest(@Consumers::text[], @Types::text[]) as c (consumer, type) on c.type = b.type
+                where cardinality((select types from unknown)) = 0
+            ), inserted as (
+                insert into "{publisher}".outbox_deliveries (consumer, message_id, seq, aggregate_id)
+                select consumer, id, seq, aggregate_id from wanted
+                on conflict do nothing
+            ), marked as (
+                update "{publisher}".outbox_messages m
+                set dispatched_at = @Now,
+                    processed_at = case when exists (select 1 from wanted w where w.id = m.id) then null else @Now end
+                from batch b
+                where m.id = b.id and cardinality((select types from unknown)) = 0
+                returning m.id
+            ), consumers as (
+                select coalesce(string_agg(distinct consumer, ','), '') as names from wanted
+            ), notified as (
+                select pg_notify('{Outbox.OutboxChannel}', '{publisher}{ReadySuffix}:' || names) from consumers where names <> ''
+            )
+            select (select count(*) from batch)::int as Claimed,
+                   (select count(*) from marked)::int as Dispatched,
+                   (select names from consumers) as Consumers,
+                   (select types from unknown) as UnknownTypes,
+                   (select count(*) from notified)::int as Notified
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                $"select pg_try_advisory_xact_lock(hashtext('orbit.outbox.dispatch.{publisher}'))", transaction: transaction, cancellationToken: cancellationToken)))
+        var batchSize = _options.BatchSize * 4;
+        var result = await connection.QuerySingleAsync<DispatchResult>(new CommandDefinition(sql, new
         {
-            return 0;
-        }
-
-        var messages = (await connection.QueryAsync<UndispatchedMessage>(new CommandDefinition(
-            sql, new { Batch = _options.BatchSize * 4 }, transaction, cancellationToken: cancellationToken))).AsList();
-        if (messages.Count == 0)
-        {
-            return 0;
-        }
-
-        var deliveries = messages
-            .SelectMany(m => _consumers.Where(c => c.Consumer.Accepts(m.Type)).Select(c => (Message: m, c.Consumer.Name)))
-            .ToList();
-        var insert = $"""
-            insert into "{publisher}".outbox_deliveries (consumer, message_id, seq, aggregate_id)
-            select * from unnest(@Consumers, @MessageIds, @Sequences, @AggregateIds)
-            on conflict do nothing;
-            update "{publisher}".outbox_messages set dispatched_at = @Now where id = any(@Dispatched);
-            select pg_notify('{Outbox.OutboxChannel}', '{publisher}{ReadySuffix}');
-            """;
-        await connection.ExecuteAsync(new CommandDefinition(insert, new
-        {
-            Consumers = deliveries.Select(d => d.Name).ToArray(),
-            MessageIds = deliveries.Select(d => d.Message.Id).ToArray(),
-            Sequences = deliveries.Select(d => d.Message.Sequence).ToArray(),
-            AggregateIds = deliveries.Select(d => d.Message.AggregateId).ToArray(),
+            Batch = batchSize,
+            Known = _knownTypes.ToArray(),
+            Consumers = _pairConsumers.ToArray(),
+            Types = _pairTypes.ToArray(),
             Now = clock.GetUtcNow().UtcDateTime,
-            Dispatched = messages.Select(m => m.Id).ToArray(),
-        }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return messages.Count;
+        }, cancellationToken: cancellationToken));
+
+        if (result.UnknownTypes is { Length: > 0 } unknown)
+        {
+            foreach (var type in unknown.Where(t => !_knownTypes.Contains(t, StringComparer.Ordinal)))
+            {
+                _knownTypes.Add(type);
+                foreach (var consumer in _consumers.Where(c => c.Consumer.Accepts(type)))
+                {
+                    _pairConsumers.Add(consumer.Consumer.Name);
+                    _pairTypes.Add(type);
+                }
+            }
+
+            return true;
+        }
+
+        if (!string.IsNullOrEmpty(result.Consumers))
+        {
+            // This host's consumers need not wait for the NOTIFY to come back.
+            WakeConsumers([publisher], result.Consumers.Split(','));
+        }
+
+        return result.Claimed == batchSize;
     }
 
-    private void WakeConsumers()
+    /// <summary>
+    /// Every poll interval, one statement: which publishers have messages not yet dispatched (a NOTIFY was missed, a
+    /// dispatcher died) and which consumers have due deliveries (retries fell due, another host died mid-batch). Only
+    /// those are woken; between polls nothing runs unless notified.
+    /// </summary>
+    private async Task PollAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
+        if (publishers.All.Count == 0)
+        {
+            return;
+        }
+
+        // Served by outbox_messages_undispatched and outbox_deliveries_pending.
+        var sql = string.Join("\nunion all\n", publishers.All.Select(p => $"""
+            select '{p}' as Publisher, '' as Consumer
+            where exists (select 1 from "{p}".outbox_messages where dispatched_at is null and dead_at is null)
+            union all
+            select '{p}', c.name from unnest(@Consumers::text[]) as c (name)
+            where exists (
+                select 1 from "{p}".outbox_deliveries d
+                where d.consumer = c.name and d.dead_at is null and (d.next_attempt_at is null or d.next_attempt_at <= @Now))
+            """));
+        var due = await connection.QueryAsync<(string Publisher, string Consumer)>(new CommandDefinition(sql, new
+        {
+            Consumers = _consumers.Select(c => c.Consumer.Name).ToArray(),
+            Now = clock.GetUtcNow().UtcDateTime,
+        }, cancellationToken: cancellationToken));
+        foreach (var (publisher, consumer) in due)
+        {
+            if (consumer.Length == 0)
+            {
+                _dispatchWanted.Add(publisher);
+            }
+            else
+            {
+                WakeConsumers([publisher], [consumer]);
+            }
+        }
+    }
+
+    /// <param name="names">The consumers to wake; null for all of them.</param>
+    private void WakeConsumers(IEnumerable<string> publishersWithWork, IReadOnlyCollection<string>? names)
+    {
+        var woken = publishersWithWork.ToList();
         foreach (var consumer in _consumers)
         {
-            consumer.Wake.Set();
+            if (names is null || names.Contains(consumer.Consumer.Name, StringComparer.Ordinal))
+            {
+                consumer.Pending.Add(woken);
+            }
         }
     }
 
@@ -200,95 +320,157 @@ public sealed class OutboxRelay(
     private async Task RunConsumerAsync(ConsumerLoop loop, CancellationToken stoppingToken)
     {
         var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        NpgsqlConnection? connection = null;
+        try
         {
-            var progressed = false;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                foreach (var publisher in publishers.All)
+                var wanted = loop.Pending.Take();
+                if (wanted.Count > 0)
                 {
-                    progressed |= await DeliverBatchAsync(loop.Consumer, publisher, CancellationToken.None) > 0;
+                    RoundOutcome outcome;
+                    var reused = true;
+                    try
+                    {
+                        // One connection per loop, kept across rounds: no pool round trip and no session reset per round.
+                        if (connection is not { State: ConnectionState.Open })
+                        {
+                            if (connection is not null)
+                            {
+                                await connection.DisposeAsync();
+                            }
+
+                            connection = null;
+                            connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                            reused = false;
+                        }
+
+                        // The round itself is not cancelled by shutdown: the batch in hand is finished.
+                        outcome = await DeliverBatchAsync(loop.Consumer, connection, wanted, CancellationToken.None);
+                        failures = 0;
+                        _outage.Succeeded();
+                    }
+                    catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        loop.Pending.Add(wanted);
+                        if (connection is not null)
+                        {
+                            await connection.DisposeAsync();
+                            connection = null;
+                        }
+
+                        // A kept connection that broke while the loop was idle (the database restarted since): try once
+                        // more at once on a fresh one before calling it an outage, or every outage would be logged again
+                        // by each loop that wakes after it ended.
+                        if (reused && failures == 0 && IsOutage(exception))
+                        {
+                            logger.LogDebug(exception, "Outbox consumer {Consumer} reconnects", loop.Consumer.Name);
+                            continue;
+                        }
+
+                        _outage.Failed(exception, IsOutage(exception));
+                        await DelayAsync(FailedRoundDelay(++failures), stoppingToken);
+                        continue;
+                    }
+
+                    // A full batch: there is more, go on at once. Deliveries held back behind another host's claim: that
+                    // host will finish soon, look again shortly. Otherwise wait until told.
+                    if (outcome.Full.Count > 0)
+                    {
+                        loop.Pending.Add(outcome.Full);
+                    }
+
+                    if (outcome.HeldElsewhere.Count > 0)
+                    {
+                        await DelayAsync(HeldElsewhereDelay, stoppingToken);
+                        loop.Pending.Add(outcome.HeldElsewhere);
+                    }
+
+                    continue;
                 }
 
-                failures = 0;
-                _outage.Succeeded();
+                // The dispatcher wakes us (its own dispatch, a NOTIFY from another host, or its poll).
+                await loop.Pending.WaitAsync(Timeout.InfiniteTimeSpan, stoppingToken);
             }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        }
+        finally
+        {
+            if (connection is not null)
             {
-                _outage.Failed(exception, IsOutage(exception));
-                await DelayAsync(FailedRoundDelay(++failures), stoppingToken);
-                continue;
-            }
-
-            // Loop at once while there is work; otherwise sleep until dispatch wakes us or the poll (retries) is due.
-            if (!progressed)
-            {
-                await loop.Wake.WaitAsync(_options.PollInterval, stoppingToken);
+                await connection.DisposeAsync();
             }
         }
     }
 
     /// <summary>
-    /// One batch of <paramref name="consumer"/>'s deliveries from <paramref name="publisher"/>. Returns how many
-    /// deliveries were settled (handled, or failed and rescheduled or parked); 0 when there was nothing to do.
+    /// One batch of <paramref name="consumer"/>'s deliveries from <paramref name="wanted"/> publishers, claimed with one
+    /// statement, handled in one transaction.
     /// </summary>
-    private async Task<int> DeliverBatchAsync(OutboxConsumer consumer, string publisher, CancellationToken cancellationToken)
+    private async Task<RoundOutcome> DeliverBatchAsync(OutboxConsumer consumer, NpgsqlConnection connection, IReadOnlyList<string> wanted, CancellationToken cancellationToken)
     {
         List<ClaimedDelivery> batch = [];
+        RoundOutcome outcome = new([], []);
+        var oneByOne = false;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            var unitOfWork = scope.ServiceProvider.GetRequiredService<IUnitOfWork>();
-            var session = scope.ServiceProvider.GetRequiredService<IDbSession>();
-            await unitOfWork.BeginAsync(cancellationToken);
+            var session = scope.ServiceProvider.GetRequiredService<DbSession>();
+            session.Borrow(connection);
+            await session.BeginAsync(cancellationToken);
             try
             {
-                var connection = await session.OpenAsync(cancellationToken);
-                batch = await ClaimAsync(connection, consumer, publisher, cancellationToken);
+                var now = clock.GetUtcNow().UtcDateTime;
+                var claimed = await ClaimAsync(connection, consumer, wanted, now, cancellationToken);
+                batch = claimed.Where(c => c.BlockedUntil is null).ToList();
+                outcome = new RoundOutcome(
+                    claimed.GroupBy(c => c.Publisher).Where(g => g.Count() == _options.BatchSize && g.Any(c => c.BlockedUntil is null)).Select(g => g.Key).ToList(),
+                    claimed.Where(c => c.BlockedUntil is { } until && until <= now).Select(c => c.Publisher).Distinct().ToList());
                 if (batch.Count == 0)
                 {
-                    await unitOfWork.RollbackAsync(cancellationToken);
-                    return 0;
+                    await session.RollbackAsync(cancellationToken);
+                    return outcome;
                 }
 
-                await HandleAsync(scope.ServiceProvider, connection, consumer, publisher, batch, cancellationToken);
-                await unitOfWork.CommitAsync(cancellationToken);
+                await HandleAsync(scope.ServiceProvider, connection, consumer, batch, cancellationToken);
+                await session.CommitAsync(cancellationToken);
                 Deliveries.Add(batch.Count, new("orbit.consumer", consumer.Name), new("orbit.outcome", "delivered"));
-                return batch.Count;
             }
-            catch (Exception exception) when (!IsOutage(exception))
+            catch (Exception exception) when (!IsOutage(exception) && batch.Count > 0)
             {
-                await unitOfWork.RollbackAsync(CancellationToken.None);
-                if (batch.Count == 0)
-                {
-                    throw;
-                }
-
+                await session.RollbackAsync(CancellationToken.None);
                 if (batch.Count == 1)
                 {
-                    await RecordFailureAsync(consumer, publisher, batch[0], exception, cancellationToken);
-                    return 1;
+                    await RecordFailureAsync(connection, consumer, batch[0], exception, cancellationToken);
+                    return outcome;
                 }
 
-                logger.LogDebug(exception, "A batch of {Count} for {Consumer} from {Publisher} failed; delivering one by one", batch.Count, consumer.Name, publisher);
+                logger.LogDebug(exception, "A batch of {Count} for {Consumer} failed; delivering one by one", batch.Count, consumer.Name);
+                oneByOne = true;
             }
             catch
             {
-                await unitOfWork.RollbackAsync(CancellationToken.None);
+                await session.RollbackAsync(CancellationToken.None);
                 throw;
             }
         }
 
-        return await DeliverOneByOneAsync(consumer, publisher, batch, cancellationToken);
+        if (oneByOne)
+        {
+            await DeliverOneByOneAsync(consumer, connection, batch, cancellationToken);
+            return outcome;
+        }
+
+        // After the commit, never inside it (see OutboxCompletion).
+        await OutboxCompletion.MarkAsync(connection, IdsByPublisher(batch), clock.GetUtcNow().UtcDateTime, cancellationToken);
+        return outcome;
     }
 
     /// <summary>
     /// After a failed batch: each message in its own transaction, so one poison message fails alone. A message whose
     /// aggregate had an earlier failure in this pass is left for later, so order per aggregate holds.
     /// </summary>
-    private async Task<int> DeliverOneByOneAsync(OutboxConsumer consumer, string publisher, List<ClaimedDelivery> batch, CancellationToken cancellationToken)
+    private async Task DeliverOneByOneAsync(OutboxConsumer consumer, NpgsqlConnection connection, List<ClaimedDelivery> batch, CancellationToken cancellationToken)
     {
         var failedAggregates = new HashSet<Guid>();
-        var settled = 0;
         foreach (var delivery in batch)
         {
             if (delivery.AggregateId is { } aggregate && failedAggregates.Contains(aggregate))
@@ -296,145 +478,155 @@ public sealed class OutboxRelay(
                 continue;
             }
 
-            await using var scope = scopes.CreateAsyncScope();
-            var unitOfWork = scope.ServiceProvider.GetRequiredService<IUnitOfWork>();
-            var session = scope.ServiceProvider.GetRequiredService<IDbSession>();
-            await unitOfWork.BeginAsync(cancellationToken);
-            try
+            var handled = false;
+            await using (var scope = scopes.CreateAsyncScope())
             {
-                var connection = await session.OpenAsync(cancellationToken);
-                // Claimed again: between the failed batch and now, another host may have taken or settled it.
-                var again = await ClaimOneAsync(connection, consumer, publisher, delivery.MessageId, cancellationToken);
-                if (again is null)
+                var session = scope.ServiceProvider.GetRequiredService<DbSession>();
+                session.Borrow(connection);
+                await session.BeginAsync(cancellationToken);
+                try
                 {
-                    await unitOfWork.RollbackAsync(cancellationToken);
-                    continue;
-                }
+                    // Claimed again: between the failed batch and now, another host may have taken or settled it.
+                    var again = await ClaimOneAsync(connection, consumer, delivery, cancellationToken);
+                    if (again is null)
+                    {
+                        await session.RollbackAsync(cancellationToken);
+                        continue;
+                    }
 
-                await HandleAsync(scope.ServiceProvider, connection, consumer, publisher, [again], cancellationToken);
-                await unitOfWork.CommitAsync(cancellationToken);
-                Deliveries.Add(1, new("orbit.consumer", consumer.Name), new("orbit.outcome", "delivered"));
-                settled++;
-            }
-            catch (Exception exception) when (!IsOutage(exception))
-            {
-                await unitOfWork.RollbackAsync(CancellationToken.None);
-                await RecordFailureAsync(consumer, publisher, delivery, exception, cancellationToken);
-                if (delivery.AggregateId is { } failed)
+                    await HandleAsync(scope.ServiceProvider, connection, consumer, [again], cancellationToken);
+                    await session.CommitAsync(cancellationToken);
+                    Deliveries.Add(1, new("orbit.consumer", consumer.Name), new("orbit.outcome", "delivered"));
+                    handled = true;
+                }
+                catch (Exception exception) when (!IsOutage(exception))
                 {
-                    failedAggregates.Add(failed);
+                    await session.RollbackAsync(CancellationToken.None);
+                    await RecordFailureAsync(connection, consumer, delivery, exception, cancellationToken);
+                    if (delivery.AggregateId is { } failed)
+                    {
+                        failedAggregates.Add(failed);
+                    }
                 }
-
-                settled++;
+                catch
+                {
+                    await session.RollbackAsync(CancellationToken.None);
+                    throw;
+                }
             }
-            catch
+
+            if (handled)
             {
-                await unitOfWork.RollbackAsync(CancellationToken.None);
-                throw;
+                await OutboxCompletion.MarkAsync(connection, IdsByPublisher([delivery]), clock.GetUtcNow().UtcDateTime, cancellationToken);
             }
         }
-
-        return settled;
-    }
-
-    private async Task<List<ClaimedDelivery>> ClaimAsync(NpgsqlConnection connection, OutboxConsumer consumer, string publisher, CancellationToken cancellationToken)
-    {
-        // Due deliveries of this consumer in seq order, served by outbox_deliveries_pending. Rows another host holds
-        // are skipped, and so are their aggregates' later rows (below), so no aggregate is worked on twice at once.
-        var claimSql = $"""
-            select d.message_id as MessageId, d.seq as Sequence, d.aggregate_id as AggregateId, d.attempts as Attempts
-            from "{publisher}".outbox_deliveries d
-            where d.consumer = @Consumer and d.dead_at is null and (d.next_attempt_at is null or d.next_attempt_at <= @Now)
-            order by d.seq
-            limit @Batch
-            for update skip locked
-            """;
-        var now = clock.GetUtcNow().UtcDateTime;
-        var claimed = (await connection.QueryAsync<ClaimedDelivery>(new CommandDefinition(
-            claimSql, new { Consumer = consumer.Name, Now = now, Batch = _options.BatchSize }, cancellationToken: cancellationToken))).AsList();
-        if (claimed.Count == 0)
-        {
-            return claimed;
-        }
-
-        // Every live delivery of the claimed aggregates up to the last claimed one, served by outbox_deliveries_aggregate.
-        // An aggregate's claimed rows are kept while they follow each other from its earliest live row; the first
-        // live row not in the batch (held by another host, backing off after a failure) stops that aggregate there.
-        var aggregates = claimed.Where(c => c.AggregateId is not null).Select(c => c.AggregateId!.Value).Distinct().ToArray();
-        if (aggregates.Length == 0)
-        {
-            return claimed;
-        }
-
-        var liveSql = $"""
-            select d.aggregate_id as AggregateId, d.seq as Sequence
-            from "{publisher}".outbox_deliveries d
-            where d.consumer = @Consumer and d.dead_at is null and d.aggregate_id = any(@Aggregates) and d.seq <= @Last
-            order by d.aggregate_id, d.seq
-            """;
-        var live = await connection.QueryAsync<(Guid AggregateId, long Sequence)>(new CommandDefinition(
-            liveSql, new { Consumer = consumer.Name, Aggregates = aggregates, Last = claimed[^1].Sequence }, cancellationToken: cancellationToken));
-        var inBatch = claimed.Select(c => c.Sequence).ToHashSet();
-        var blocked = new Dictionary<Guid, long>();
-        foreach (var (aggregate, sequence) in live)
-        {
-            if (!blocked.ContainsKey(aggregate) && !inBatch.Contains(sequence))
-            {
-                blocked[aggregate] = sequence;
-            }
-        }
-
-        return claimed.Where(c => c.AggregateId is not { } a || !blocked.TryGetValue(a, out var stop) || c.Sequence < stop).ToList();
-    }
-
-    private static async Task<ClaimedDelivery?> ClaimOneAsync(NpgsqlConnection connection, OutboxConsumer consumer, string publisher, Guid messageId, CancellationToken cancellationToken)
-    {
-        var sql = $"""
-            select d.message_id as MessageId, d.seq as Sequence, d.aggregate_id as AggregateId, d.attempts as Attempts
-            from "{publisher}".outbox_deliveries d
-            where d.consumer = @Consumer and d.message_id = @MessageId and d.dead_at is null
-            for update skip locked
-            """;
-        return await connection.QuerySingleOrDefaultAsync<ClaimedDelivery>(new CommandDefinition(
-            sql, new { Consumer = consumer.Name, MessageId = messageId }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
-    /// In the consumer's transaction: records the batch in its inbox, hands the messages it had not handled yet to the
-    /// subscriber in seq order, and deletes the delivery rows. All of it commits together or not at all.
+    /// The consumer's due deliveries from each of <paramref name="wanted"/> (up to a batch from each), locked, with their
+    /// messages, in one statement. A claimed row whose aggregate has an earlier live delivery outside the batch (held by
+    /// another host, or backing off after a failure) comes back with <c>BlockedUntil</c> set: when that earlier one is
+    /// due. Such rows are not handled this round, so no aggregate is worked on twice at once or out of order.
+    /// </summary>
+    private async Task<List<ClaimedDelivery>> ClaimAsync(NpgsqlConnection connection, OutboxConsumer consumer, IReadOnlyList<string> wanted, DateTime now, CancellationToken cancellationToken)
+    {
+        // Claim served by outbox_deliveries_pending, the earlier-row look-up by outbox_deliveries_aggregate.
+        var claims = wanted.Select((publisher, i) => $"""
+            c{i} as materialized (
+                select d.message_id, d.seq, d.aggregate_id, d.attempts
+                from "{publisher}".outbox_deliveries d
+                where d.consumer = @Consumer and d.dead_at is null and (d.next_attempt_at is null or d.next_attempt_at <= @Now)
+                order by d.seq
+                limit @Batch
+                for update skip locked
+            )
+            """);
+        var selects = wanted.Select((publisher, i) => $"""
+            select '{publisher}' as Publisher, c.message_id as MessageId, c.seq as Sequence, c.aggregate_id as AggregateId, c.attempts as Attempts,
+                   m.type as Type, m.version as Version, m.payload::text as Payload, m.occurred_at as OccurredAt, m.trace_parent as TraceParent,
+                   (select coalesce(l.next_attempt_at, @Now) from "{publisher}".outbox_deliveries l
+                    where l.consumer = @Consumer and l.dead_at is null and l.aggregate_id = c.aggregate_id and l.seq < c.seq
+                      and not exists (select 1 from c{i} k where k.message_id = l.message_id)
+                    order by l.seq
+                    limit 1) as BlockedUntil
+            from c{i} c join "{publisher}".outbox_messages m on m.id = c.message_id
+            """);
+        var sql = $"with {string.Join(",\n", claims)}\n{string.Join("\nunion all\n", selects)}";
+        var claimed = (await connection.QueryAsync<ClaimedDelivery>(new CommandDefinition(
+            sql, new { Consumer = consumer.Name, Now = now, Batch = _options.BatchSize }, cancellationToken: cancellationToken))).AsList();
+        claimed.Sort((a, b) => a.Publisher == b.Publisher ? a.Sequence.CompareTo(b.Sequence) : string.CompareOrdinal(a.Publisher, b.Publisher));
+        return claimed;
+    }
+
+    private static async Task<ClaimedDelivery?> ClaimOneAsync(NpgsqlConnection connection, OutboxConsumer consumer, ClaimedDelivery delivery, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            select '{delivery.Publisher}' as Publisher, d.message_id as MessageId, d.seq as Sequence, d.aggregate_id as AggregateId, d.attempts as Attempts,
+                   m.type as Type, m.version as Version, m.payload::text as Payload, m.occurred_at as OccurredAt, m.trace_parent as TraceParent
+            from "{delivery.Publisher}".outbox_deliveries d join "{delivery.Publisher}".outbox_messages m on m.id = d.message_id
+            where d.consumer = @Consumer and d.message_id = @MessageId and d.dead_at is null
+            for update of d skip locked
+            """;
+        return await connection.QuerySingleOrDefaultAsync<ClaimedDelivery>(new CommandDefinition(
+            sql, new { Consumer = consumer.Name, delivery.MessageId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// In the consumer's transaction: records the batch in its inbox and deletes the delivery rows (one statement), then
+    /// hands the messages it had not handled yet to the subscriber, in seq order per publisher: all at once to an
+    /// <see cref="IIntegrationEventBatchSubscriber"/>, else one by one. All of it commits together or not at all.
     /// </summary>
     private static async Task HandleAsync(
-        IServiceProvider services, NpgsqlConnection connection, OutboxConsumer consumer, string publisher, IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
+        IServiceProvider services, NpgsqlConnection connection, OutboxConsumer consumer, IReadOnlyList<ClaimedDelivery> batch, CancellationToken cancellationToken)
     {
-        var ids = batch.Select(b => b.MessageId).ToArray();
+        var byPublisher = IdsByPublisher(batch);
+        var deletes = byPublisher.Keys.Select((publisher, i) => $"""
+            d{i} as (delete from "{publisher}".outbox_deliveries where consumer = @Consumer and message_id = any(@Ids{i}))
+            """);
         var sql = $"""
-            insert into "{consumer.Schema}".inbox (message_id, consumer)
-            select unnest(@Ids), @Consumer
-            on conflict do nothing
-            returning message_id;
-            delete from "{publisher}".outbox_deliveries where consumer = @Consumer and message_id = any(@Ids);
+            with fresh as (
+                insert into "{consumer.Schema}".inbox (message_id, consumer)
+                select unnest(@Ids), @Consumer
+                on conflict do nothing
+                returning message_id
+            ), {string.Join(",\n", deletes)}
+            select message_id from fresh
             """;
-        var fresh = (await connection.QueryAsync<Guid>(new CommandDefinition(
-            sql, new { Ids = ids, Consumer = consumer.Name }, cancellationToken: cancellationToken))).ToHashSet();
+        var parameters = new DynamicParameters(new { Ids = batch.Select(b => b.MessageId).ToArray(), Consumer = consumer.Name });
+        var index = 0;
+        foreach (var ids in byPublisher.Values)
+        {
+            parameters.Add($"Ids{index++}", ids);
+        }
+
+        var fresh = (await connection.QueryAsync<Guid>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToHashSet();
         if (fresh.Count == 0)
         {
             return;
         }
 
-        var messagesSql = $"""
-            select id as Id, seq as Sequence, type as Type, version as Version, aggregate_id as AggregateId,
-                   payload::text as Payload, occurred_at as OccurredAt, trace_parent as TraceParent
-            from "{publisher}".outbox_messages
-            where id = any(@Ids)
-            order by seq
-            """;
-        var messages = await connection.QueryAsync<StoredMessage>(new CommandDefinition(
-            messagesSql, new { Ids = fresh.ToArray() }, cancellationToken: cancellationToken));
+        var messages = batch.Where(b => fresh.Contains(b.MessageId)).Select(b => b.ToMessage()).ToList();
         var subscriber = services.GetServices<IIntegrationEventSubscriber>().Single(s => s.Consumer == consumer.Name);
-        foreach (var stored in messages)
+        if (subscriber is IIntegrationEventBatchSubscriber batchSubscriber)
         {
-            var message = stored.ToMessage(publisher);
-            using var activity = StartDeliverySpan(message, consumer.Name);
+            using var activity = StartDeliverySpan(messages, consumer.Name);
+            try
+            {
+                await batchSubscriber.HandleBatchAsync(messages, cancellationToken);
+                activity?.SetTag("orbit.outcome", "delivered");
+            }
+            catch (Exception exception)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+                throw;
+            }
+
+            return;
+        }
+
+        foreach (var message in messages)
+        {
+            using var activity = StartDeliverySpan([message], consumer.Name);
             try
             {
                 await subscriber.HandleAsync(message, cancellationToken);
@@ -448,22 +640,35 @@ public sealed class OutboxRelay(
         }
     }
 
+    private static Dictionary<string, Guid[]> IdsByPublisher(IEnumerable<ClaimedDelivery> batch) =>
+        batch.GroupBy(b => b.Publisher, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(b => b.MessageId).ToArray(), StringComparer.Ordinal);
+
     /// <summary>
-    /// A span per delivery, linked to the request that produced the event, so a webhook or an audit row can be followed
-    /// back to the PATCH that caused it.
+    /// A span per delivery (per batch for a batch subscriber), linked to the request(s) that produced the event(s), so a
+    /// webhook or an audit row can be followed back to the PATCH that caused it.
     /// </summary>
-    private static Activity? StartDeliverySpan(IntegrationMessage message, string consumer)
+    private static Activity? StartDeliverySpan(IReadOnlyList<IntegrationMessage> messages, string consumer)
     {
-        var links = ActivityContext.TryParse(message.TraceParent, null, out var origin) ? new[] { new ActivityLink(origin) } : null;
-        var activity = OrbitTelemetry.ActivitySource.StartActivity($"{message.Type} deliver to {consumer}", ActivityKind.Consumer, default(ActivityContext), links: links);
+        var links = messages
+            .Select(m => ActivityContext.TryParse(m.TraceParent, null, out var origin) ? new ActivityLink(origin) : (ActivityLink?)null)
+            .Where(l => l is not null)
+            .Select(l => l!.Value)
+            .ToList();
+        var name = messages.Count == 1 ? $"{messages[0].Type} deliver to {consumer}" : $"{messages.Count} events deliver to {consumer}";
+        var activity = OrbitTelemetry.ActivitySource.StartActivity(name, ActivityKind.Consumer, default(ActivityContext), links: links);
         activity?.SetTag("messaging.system", "orbit-outbox");
-        activity?.SetTag("messaging.message.id", message.Id.ToString());
         activity?.SetTag("messaging.destination.name", consumer);
-        activity?.SetTag("orbit.publisher", message.Publisher);
+        activity?.SetTag("messaging.batch.message_count", messages.Count);
+        if (messages.Count == 1)
+        {
+            activity?.SetTag("messaging.message.id", messages[0].Id.ToString());
+        }
+
+        activity?.SetTag("orbit.publisher", string.Join(",", messages.Select(m => m.Publisher).Distinct()));
         return activity;
     }
 
-    private async Task RecordFailureAsync(OutboxConsumer consumer, string publisher, ClaimedDelivery delivery, Exception failure, CancellationToken cancellationToken)
+    private async Task RecordFailureAsync(NpgsqlConnection connection, OutboxConsumer consumer, ClaimedDelivery delivery, Exception failure, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var attempts = delivery.Attempts + 1;
@@ -471,20 +676,19 @@ public sealed class OutboxRelay(
         Deliveries.Add(1, new("orbit.consumer", consumer.Name), new("orbit.outcome", "failed"));
         if (dead)
         {
-            DeadLetters.Add(1, new("orbit.publisher", publisher), new("orbit.consumer", consumer.Name));
-            logger.LogError(failure, "Parked {MessageId} from {Publisher} as dead for {Consumer} after {Attempts} attempt(s)", delivery.MessageId, publisher, consumer.Name, attempts);
+            DeadLetters.Add(1, new("orbit.publisher", delivery.Publisher), new("orbit.consumer", consumer.Name));
+            logger.LogError(failure, "Parked {MessageId} from {Publisher} as dead for {Consumer} after {Attempts} attempt(s)", delivery.MessageId, delivery.Publisher, consumer.Name, attempts);
         }
         else
         {
-            logger.LogWarning(failure, "Delivering {MessageId} from {Publisher} to {Consumer} failed (attempt {Attempt})", delivery.MessageId, publisher, consumer.Name, attempts);
+            logger.LogWarning(failure, "Delivering {MessageId} from {Publisher} to {Consumer} failed (attempt {Attempt})", delivery.MessageId, delivery.Publisher, consumer.Name, attempts);
         }
 
         var sql = $"""
-            update "{publisher}".outbox_deliveries
+            update "{delivery.Publisher}".outbox_deliveries
             set attempts = @Attempts, last_error = @Error, next_attempt_at = @NextAttemptAt, dead_at = @DeadAt
             where consumer = @Consumer and message_id = @MessageId
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, new
         {
             Consumer = consumer.Name,
@@ -494,6 +698,11 @@ public sealed class OutboxRelay(
             NextAttemptAt = dead ? (DateTime?)null : now + Backoff(attempts),
             DeadAt = dead ? now : (DateTime?)null,
         }, cancellationToken: cancellationToken));
+        if (dead)
+        {
+            // The message may now be dead as a whole (no consumer still working on it).
+            await OutboxCompletion.MarkAsync(connection, IdsByPublisher([delivery]), now, cancellationToken);
+        }
     }
 
     private TimeSpan Backoff(int attempts)
@@ -506,40 +715,39 @@ public sealed class OutboxRelay(
 
     // ---------------------------------------------------------------- gauges, listening, outages
 
-    /// <summary>Every few seconds: per publisher and consumer, backlog, oldest pending age and dead letters, for the gauges.</summary>
-    private async Task ProbeBacklogAsync(CancellationToken cancellationToken)
+    /// <summary>Every few seconds, one statement: per publisher and consumer, backlog, oldest pending age and dead letters.</summary>
+    private async Task ProbeBacklogAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (now - _lastProbe < TimeSpan.FromSeconds(5))
+        if (now - _lastProbe < TimeSpan.FromSeconds(5) || publishers.All.Count == 0)
         {
             return;
         }
 
         _lastProbe = now;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // Not yet dispatched (consumer "-"; dead: parked as a whole by the relay before per-consumer delivery) and, per
+        // consumer, live and dead deliveries.
+        var sql = string.Join("\nunion all\n", publishers.All.Select(p => $"""
+            select '{p}' as Publisher, '-' as Consumer, count(*) as Pending,
+                   extract(epoch from @Now - min(occurred_at))::float8 as OldestSeconds,
+                   (select count(*) from "{p}".outbox_messages where dead_at is not null and dispatched_at is null) as Dead
+            from "{p}".outbox_messages
+            where dispatched_at is null and dead_at is null
+            union all
+            select '{p}', d.consumer, count(*) filter (where d.dead_at is null),
+                   extract(epoch from @Now - min(m.occurred_at) filter (where d.dead_at is null))::float8,
+                   count(*) filter (where d.dead_at is not null)
+            from "{p}".outbox_deliveries d
+            join "{p}".outbox_messages m on m.id = d.message_id
+            group by d.consumer
+            """));
+        var rows = (await connection.QueryAsync<(string Publisher, string Consumer, long Pending, double? OldestSeconds, long Dead)>(new CommandDefinition(
+            sql, new { Now = now }, cancellationToken: cancellationToken))).ToList();
         foreach (var publisher in publishers.All)
         {
-            // Not yet dispatched (consumer "-") and, per consumer, live and dead deliveries.
-            var sql = $"""
-                select '-' as Consumer, count(*) as Pending,
-                       extract(epoch from @Now - min(occurred_at))::float8 as OldestSeconds,
-                       (select count(*) from "{publisher}".outbox_messages where dead_at is not null) as Dead
-                from "{publisher}".outbox_messages
-                where dispatched_at is null and dead_at is null
-                union all
-                select d.consumer, count(*) filter (where d.dead_at is null),
-                       extract(epoch from @Now - min(m.occurred_at) filter (where d.dead_at is null))::float8,
-                       count(*) filter (where d.dead_at is not null)
-                from "{publisher}".outbox_deliveries d
-                join "{publisher}".outbox_messages m on m.id = d.message_id
-                group by d.consumer
-                """;
-            var rows = await connection.QueryAsync<(string Consumer, long Pending, double? OldestSeconds, long Dead)>(new CommandDefinition(
-                sql, new { Now = now }, cancellationToken: cancellationToken));
-            var all = rows.ToList();
             foreach (var consumer in _consumers.Select(c => c.Consumer.Name).Append("-"))
             {
-                var row = all.FirstOrDefault(r => r.Consumer == consumer);
+                var row = rows.FirstOrDefault(r => r.Publisher == publisher && r.Consumer == consumer);
                 OutboxGauges.Set(publisher, consumer, row.Pending, row.OldestSeconds ?? 0, row.Dead);
             }
         }
@@ -547,25 +755,16 @@ public sealed class OutboxRelay(
         OutboxGauges.DatabaseReachable(true);
     }
 
-    private async Task<NpgsqlConnection?> OpenListenerAsync(CancellationToken cancellationToken)
+    private async Task<NpgsqlConnection> OpenListenerAsync(CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            connection.Notification += (_, notification) =>
-            {
-                // "<publisher>" after an outbox insert commits: dispatch. "<publisher>:ready" after a dispatch (by any
-                // host) or a replay: the consumers have work.
-                if (notification.Payload.EndsWith(ReadySuffix, StringComparison.Ordinal))
-                {
-                    WakeConsumers();
-                }
-                else
-                {
-                    _dispatchWanted.Set();
-                }
-            };
-            await using var listen = new NpgsqlCommand($"listen {Outbox.OutboxChannel}", connection);
+            // Notifications arrive whenever the connection reads, during the dispatcher's statements as while it waits.
+            connection.Notification += (_, notification) => OnNotification(notification.Payload);
+            // Named, so operators (and the outage test) can tell it in pg_stat_activity, whose query column shows the last
+            // dispatch rather than the LISTEN. The pool resets the name if the connection ever goes back to it.
+            await using var listen = new NpgsqlCommand($"listen {Outbox.OutboxChannel}; set application_name = '{ListenerApplicationName}'", connection);
             await listen.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
@@ -576,24 +775,40 @@ public sealed class OutboxRelay(
         }
     }
 
-    private async Task WaitForWorkAsync(NpgsqlConnection? listener, CancellationToken stoppingToken)
+    /// <summary>
+    /// "<c>tasks</c>": an outbox insert committed, dispatch. "<c>tasks:ready:audit,webhooks</c>": a dispatch (by any host)
+    /// made deliveries for those consumers. "<c>tasks:ready</c>": a replay, every consumer looks.
+    /// </summary>
+    private void OnNotification(string payload)
     {
-        if (_dispatchWanted.TryConsume())
+        var ready = payload.IndexOf(ReadySuffix, StringComparison.Ordinal);
+        if (ready < 0)
         {
+            if (publishers.Contains(payload))
+            {
+                _dispatchWanted.Add(payload);
+            }
+
             return;
         }
 
+        var publisher = payload[..ready];
+        var rest = payload[(ready + ReadySuffix.Length)..];
+        WakeConsumers([publisher], rest.StartsWith(':') ? rest[1..].Split(',') : null);
+    }
+
+    private async Task WaitForNotificationAsync(NpgsqlConnection? connection, TimeSpan timeout, CancellationToken stoppingToken)
+    {
         try
         {
-            if (listener is { State: System.Data.ConnectionState.Open })
+            if (connection is { State: ConnectionState.Open })
             {
-                // Notifications arrive on the listener while it waits; the handler above sorts them.
-                await listener.WaitAsync(_options.PollInterval, stoppingToken);
-                _dispatchWanted.TryConsume();
+                // Notifications arrive on the connection while it waits; OnNotification sorts them.
+                await connection.WaitAsync(timeout, stoppingToken);
             }
             else
             {
-                await _dispatchWanted.WaitAsync(_options.PollInterval, stoppingToken);
+                await _dispatchWanted.WaitAsync(timeout, stoppingToken);
             }
         }
         catch (OperationCanceledException)
@@ -601,7 +816,7 @@ public sealed class OutboxRelay(
         }
         catch (Exception exception) when (exception is NpgsqlException or IOException or TimeoutException)
         {
-            // The next round reopens the listener, or meets the outage and backs off.
+            // The next round reopens the connection, or meets the outage and backs off.
             logger.LogDebug(exception, "Outbox listener connection lost");
         }
     }
@@ -642,22 +857,30 @@ public sealed class OutboxRelay(
     {
         public OutboxConsumer Consumer { get; } = consumer;
 
-        public WakeSignal Wake { get; } = new();
+        public PendingPublishers Pending { get; } = new();
     }
 
-    private sealed class UndispatchedMessage
+    /// <param name="Full">Publishers whose claim was a full batch: more is waiting.</param>
+    /// <param name="HeldElsewhere">Publishers with deliveries held back behind an earlier one another host holds.</param>
+    private sealed record RoundOutcome(IReadOnlyList<string> Full, IReadOnlyList<string> HeldElsewhere);
+
+    private sealed class DispatchResult
     {
-        public Guid Id { get; init; }
+        public int Claimed { get; init; }
 
-        public long Sequence { get; init; }
+        public int Dispatched { get; init; }
 
-        public string Type { get; init; } = "";
+        public string? Consumers { get; init; }
 
-        public Guid? AggregateId { get; init; }
+        public string[]? UnknownTypes { get; init; }
+
+        public int Notified { get; init; }
     }
 
     private sealed class ClaimedDelivery
     {
+        public string Publisher { get; init; } = "";
+
         public Guid MessageId { get; init; }
 
         public long Sequence { get; init; }
@@ -665,19 +888,10 @@ public sealed class OutboxRelay(
         public Guid? AggregateId { get; init; }
 
         public int Attempts { get; init; }
-    }
-
-    private sealed class StoredMessage
-    {
-        public Guid Id { get; init; }
-
-        public long Sequence { get; init; }
 
         public string Type { get; init; } = "";
 
         public int Version { get; init; }
-
-        public Guid? AggregateId { get; init; }
 
         public string Payload { get; init; } = "{}";
 
@@ -685,8 +899,10 @@ public sealed class OutboxRelay(
 
         public string? TraceParent { get; init; }
 
-        public IntegrationMessage ToMessage(string publisher) => new(
-            Id, publisher, Sequence, Type, Version, AggregateId ?? Guid.Empty, new DateTimeOffset(OccurredAt, TimeSpan.Zero), TraceParent,
+        public DateTime? BlockedUntil { get; init; }
+
+        public IntegrationMessage ToMessage() => new(
+            MessageId, Publisher, Sequence, Type, Version, AggregateId ?? Guid.Empty, new DateTimeOffset(OccurredAt, TimeSpan.Zero), TraceParent,
             System.Text.Json.JsonDocument.Parse(Payload).RootElement.Clone());
     }
 }

@@ -3,24 +3,72 @@ using Microsoft.Extensions.Logging;
 
 namespace Orbit.Shared.Events;
 
-/// <summary>A wake-up that coalesces: any number of <see cref="Set"/> calls before a wait release one waiter once.</summary>
-internal sealed class WakeSignal
+/// <summary>
+/// The publishers a relay loop has been told have work for it (by a NOTIFY, its own host's dispatch or the poll),
+/// coalesced: any number of wake-ups for one publisher before the loop looks cost one round.
+/// </summary>
+internal sealed class PendingPublishers
 {
-    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Lock _lock = new();
+    private readonly HashSet<string> _publishers = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public void Set() => _channel.Writer.TryWrite(true);
+    public void Add(string publisher)
+    {
+        lock (_lock)
+        {
+            _publishers.Add(publisher);
+        }
 
-    public bool TryConsume() => _channel.Reader.TryRead(out _);
+        _signal.Writer.TryWrite(true);
+    }
 
-    /// <summary>Until set, <paramref name="timeout"/> passes or the host stops.</summary>
+    public void Add(IEnumerable<string> publishers)
+    {
+        lock (_lock)
+        {
+            _publishers.UnionWith(publishers);
+        }
+
+        _signal.Writer.TryWrite(true);
+    }
+
+    public bool IsEmpty
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _publishers.Count == 0;
+            }
+        }
+    }
+
+    /// <summary>Takes the publishers woken so far, in a stable order, and leaves none.</summary>
+    public IReadOnlyList<string> Take()
+    {
+        _signal.Reader.TryRead(out _);
+        lock (_lock)
+        {
+            var taken = _publishers.Order(StringComparer.Ordinal).ToList();
+            _publishers.Clear();
+            return taken;
+        }
+    }
+
+    /// <summary>Until a publisher is added, <paramref name="timeout"/> passes or the host stops.</summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (!IsEmpty)
+        {
+            return;
+        }
+
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
-            await _channel.Reader.WaitToReadAsync(deadline.Token);
-            _channel.Reader.TryRead(out _);
+            await _signal.Reader.WaitToReadAsync(deadline.Token);
         }
         catch (OperationCanceledException)
         {

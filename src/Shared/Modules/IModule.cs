@@ -25,6 +25,12 @@ public interface IModule
     /// <summary>Whether the module consumes integration events; the migrator then gives its schema the inbox table.</summary>
     bool ConsumesEvents => false;
 
+    /// <summary>
+    /// Whether the module keeps <c>Idempotency-Key</c>s (<c>&lt;schema&gt;.idempotency_keys</c>, used by endpoints marked
+    /// <c>WithIdempotency</c>); housekeeping then deletes the expired ones.
+    /// </summary>
+    bool KeepsIdempotencyKeys => false;
+
     void AddServices(IServiceCollection services, IConfiguration configuration);
 
     /// <summary>Maps the module's endpoints onto the versioned API group (<c>/api/v1</c>).</summary>

@@ -85,7 +85,7 @@ public sealed class DatabaseOutageTests
 
         // The relay's LISTEN connection, seen from the server side (not through the proxy).
         await using var direct = new NpgsqlConnection(target.ConnectionString);
-        const string ListenersSql = "select pid from pg_stat_activity where datname = current_database() and query ilike 'listen %'";
+        const string ListenersSql = $"select pid from pg_stat_activity where datname = current_database() and application_name = '{Orbit.Shared.Events.OutboxRelay.ListenerApplicationName}'";
         var before = (await direct.QueryAsync<int>(ListenersSql)).ToList();
         Assert.That(before, Is.Not.Empty, "the relay listens");
 

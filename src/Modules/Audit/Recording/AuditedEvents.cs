@@ -1,5 +1,9 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orbit.Modules.Identity.Contracts;
+using Orbit.Modules.Projects.Contracts;
+using Orbit.Modules.Tasks.Contracts;
 using Orbit.Shared.Events;
 
 namespace Orbit.Modules.Audit.Recording;
@@ -18,40 +22,52 @@ internal sealed record AuditedFacts(
 internal sealed record MalformedPayload(string Property, string Expected);
 
 /// <summary>
-/// The (type, version) pairs audit was written for, and where each keeps its actor, project, entity and changes.
-/// Audit stores every payload as it came (type + JSON), but it still fails loudly on anything not in this table:
-/// a new version may have moved or renamed the fields read here, and guessing would write a wrong audit trail.
-/// Adding an event or a version is adding a line.
+/// The event contracts audit was written for (each a type and a version), and where each keeps its actor, project,
+/// entity and changes. Audit consumes every event; it stores every payload as it came (type + JSON), but it fails loudly
+/// on a type or version not in this map: a new version may have moved or renamed the fields read here, and guessing would
+/// write a wrong audit trail. Adding an event or a version is adding a line, keyed by its contract type;
+/// <c>AuditedEventsTests</c> fails while a published contract has no line (<see cref="Unmapped"/>).
 /// </summary>
 internal static class AuditedEvents
 {
-    private static readonly Dictionary<(string Type, int Version), Shape> Known = new()
+    private static readonly Dictionary<Type, Shape> ByContract = new()
     {
-        [("user.registered", 1)] = new("user", "userId", Actor: "userId", Project: false),
+        [typeof(UserRegistered)] = new("user", "userId", Actor: "userId", Project: false),
 
-        [("project.created", 1)] = new("project", "projectId", Changes: Created("key", "name", "description")),
-        [("project.updated", 1)] = new("project", "projectId", Changes: ChangesProperty),
-        [("project.archived", 1)] = new("project", "projectId"),
-        [("project.restored", 1)] = new("project", "projectId"),
+        [typeof(ProjectCreated)] = new("project", "projectId", Changes: Created("key", "name", "description")),
+        [typeof(ProjectUpdated)] = new("project", "projectId", Changes: ChangesProperty),
+        [typeof(ProjectArchived)] = new("project", "projectId"),
+        [typeof(ProjectRestored)] = new("project", "projectId"),
 
-        [("member.added", 1)] = new("member", "userId", Changes: Field("role", null, "role")),
-        [("member.role_changed", 1)] = new("member", "userId", Changes: Field("role", "oldRole", "newRole")),
-        [("member.removed", 1)] = new("member", "userId", Changes: Field("role", "role", null)),
+        [typeof(MemberAdded)] = new("member", "userId", Changes: Field("role", null, "role")),
+        [typeof(MemberRoleChanged)] = new("member", "userId", Changes: Field("role", "oldRole", "newRole")),
+        [typeof(MemberRemoved)] = new("member", "userId", Changes: Field("role", "role", null)),
 
-        [("task.created", 1)] = new("task", "taskId", TaskKey: "key",
+        [typeof(TaskCreated)] = new("task", "taskId", TaskKey: "key",
             Changes: Created("title", "status", "priority", "assigneeId", "labels", "dueDate", "parentId")),
-        [("task.updated", 1)] = new("task", "taskId", TaskKey: "key", Changes: ChangesProperty),
-        [("task.assigned", 1)] = new("task", "taskId", TaskKey: "key", Changes: Field("assigneeId", "previousAssigneeId", "assigneeId")),
-        [("task.status_changed", 1)] = new("task", "taskId", TaskKey: "key", Changes: Field("status", "from", "to")),
-        [("task.deleted", 1)] = new("task", "taskId", TaskKey: "key"),
-        [("task.restored", 1)] = new("task", "taskId", TaskKey: "key"),
+        [typeof(TaskUpdated)] = new("task", "taskId", TaskKey: "key", Changes: ChangesProperty),
+        [typeof(TaskAssigned)] = new("task", "taskId", TaskKey: "key", Changes: Field("assigneeId", "previousAssigneeId", "assigneeId")),
+        [typeof(TaskStatusChanged)] = new("task", "taskId", TaskKey: "key", Changes: Field("status", "from", "to")),
+        [typeof(TaskDeleted)] = new("task", "taskId", TaskKey: "key"),
+        [typeof(TaskRestored)] = new("task", "taskId", TaskKey: "key"),
 
-        [("comment.added", 1)] = new("comment", "commentId", TaskKey: "taskKey", Changes: Created("body")),
-        [("comment.edited", 1)] = new("comment", "commentId", TaskKey: "taskKey", Changes: FieldChangeProperty("body")),
-        [("comment.deleted", 1)] = new("comment", "commentId", TaskKey: "taskKey"),
+        [typeof(CommentAdded)] = new("comment", "commentId", TaskKey: "taskKey", Changes: Created("body")),
+        [typeof(CommentEdited)] = new("comment", "commentId", TaskKey: "taskKey", Changes: FieldChangeProperty("body")),
+        [typeof(CommentDeleted)] = new("comment", "commentId", TaskKey: "taskKey"),
     };
 
+    // The wire names of the contracts above: what a delivered message carries.
+    private static readonly Dictionary<(string Type, int Version), Shape> Known =
+        ByContract.ToDictionary(entry => WireName(entry.Key), entry => entry.Value);
+
+    /// <summary>The (type, version) pairs audit reads.</summary>
     public static IEnumerable<(string Type, int Version)> All => Known.Keys;
+
+    /// <summary>The contract types audit has a line for.</summary>
+    public static IEnumerable<Type> Contracts => ByContract.Keys;
+
+    /// <summary>Those of <paramref name="contracts"/> (event records) audit has no line for.</summary>
+    public static IReadOnlyList<Type> Unmapped(IEnumerable<Type> contracts) => contracts.Where(c => !ByContract.ContainsKey(c)).ToList();
 
     /// <summary>Reads the facts, or says which property is missing or malformed.</summary>
     /// <exception cref="UnsupportedEventVersionException">The type or version is not one audit was written for.</exception>
@@ -110,6 +126,10 @@ internal static class AuditedEvents
 
         return (new AuditedFacts(actorId, projectId, shape.EntityType, entityId!.Value, taskId, taskKey, changes), null);
     }
+
+    private static (string Type, int Version) WireName(Type contract) => (
+        (string)contract.GetProperty(nameof(IIntegrationEvent.EventType), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!,
+        (int)contract.GetProperty(nameof(IIntegrationEvent.EventVersion), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!);
 
     private static bool TryUuid(JsonElement payload, string property, out Guid? value)
     {

@@ -1,5 +1,3 @@
-using Dapper;
-using Npgsql;
 using Orbit.Modules.Audit.Chain;
 using Orbit.Modules.Projects.Contracts;
 
@@ -36,32 +34,43 @@ internal static class AuditVisibility
          or (@SeesTrash and e.entity_type = 'task'))
         """;
 
-    private const string TrashSql = """
-        insert into audit.trashed_tasks (task_id, project_id) values (@TaskId, @ProjectId) on conflict (task_id) do nothing
-        """;
-
-    private const string RestoreSql = "delete from audit.trashed_tasks where task_id = @TaskId";
-
-    private const string DeleteCommentSql = """
-        insert into audit.deleted_comments (comment_id, task_id) values (@CommentId, @TaskId) on conflict (comment_id) do nothing
-        """;
-
     /// <summary>Maintainers and owners read the trash (as <c>GET /projects/{id}/tasks?deleted=true</c> allows them).</summary>
     public static bool SeesTrash(ProjectAccessDecision read) => read.IsAllowed && read.Role >= ProjectRole.Maintainer;
+}
 
-    /// <summary>Keeps the visibility state in step with a recorded entry; called in the recording transaction.</summary>
-    public static async Task RecordAsync(NpgsqlConnection connection, AuditEntryContent entry, CancellationToken cancellationToken)
+/// <summary>
+/// What a batch of recorded entries changes in the visibility state: tasks into the trash, tasks out of it, deleted
+/// comments. Written in the recording statement (<c>AuditSubscriber</c>), so the state is exactly as current as the
+/// trail. Per task the batch's last event counts, so a task is in at most one of the two lists.
+/// </summary>
+internal sealed record AuditVisibilityChanges(
+    IReadOnlyList<(Guid TaskId, Guid ProjectId)> Trashed,
+    IReadOnlyList<Guid> Restored,
+    IReadOnlyList<(Guid CommentId, Guid TaskId)> DeletedComments)
+{
+    public static AuditVisibilityChanges Of(IEnumerable<AuditEntryContent> entries)
     {
-        CommandDefinition? command = entry.EventType switch
+        var trash = new Dictionary<Guid, Guid?>();
+        var deletedComments = new List<(Guid, Guid)>();
+        foreach (var entry in entries)
         {
-            "task.deleted" => new CommandDefinition(TrashSql, new { entry.TaskId, entry.ProjectId }, cancellationToken: cancellationToken),
-            "task.restored" => new CommandDefinition(RestoreSql, new { entry.TaskId }, cancellationToken: cancellationToken),
-            "comment.deleted" => new CommandDefinition(DeleteCommentSql, new { CommentId = entry.EntityId, entry.TaskId }, cancellationToken: cancellationToken),
-            _ => null,
-        };
-        if (command is { } definition)
-        {
-            await connection.ExecuteAsync(definition);
+            switch (entry.EventType)
+            {
+                case "task.deleted" when entry is { TaskId: { } task, ProjectId: { } project }:
+                    trash[task] = project;
+                    break;
+                case "task.restored" when entry.TaskId is { } task:
+                    trash[task] = null;
+                    break;
+                case "comment.deleted" when entry.TaskId is { } task:
+                    deletedComments.Add((entry.EntityId, task));
+                    break;
+            }
         }
+
+        return new AuditVisibilityChanges(
+            trash.Where(t => t.Value is not null).Select(t => (t.Key, t.Value!.Value)).ToList(),
+            trash.Where(t => t.Value is null).Select(t => t.Key).ToList(),
+            deletedComments);
     }
 }
