@@ -159,7 +159,8 @@ describe('tasks', () => {
       await a.page.keyboard.press('Enter');
       await box.pressSequentially('please check');
       await a.page.getByRole('button', { name: 'Comment' }).click();
-      await a.page.getByText(`Over to you @${bob.displayName} please check`).waitFor();
+      // Exact: the notifications menu may show the same words inside "… commented: “…”" by now.
+      await a.page.getByText(`Over to you @${bob.displayName} please check`, { exact: true }).waitFor();
       await screenshot(a.page, 'task');
       await eventually(async () => (await unread(bobToken)) > unreadBefore, 'the mention notification for the second user', 10_000);
 
