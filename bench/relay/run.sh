@@ -53,6 +53,8 @@ project() { # port token key -> project id, with a webhook to the receiver for e
   echo "$id"
 }
 pending_sql="select (select count(*) from tasks.outbox_messages where processed_at is null and dead_at is null) + (select count(*) from projects.outbox_messages where processed_at is null and dead_at is null)"
+# Webhooks moved from the notifications schema to its own (ADR 0012); the baseline still has them in notifications.
+deliveries() { psql_ "$1" "select coalesce(to_regclass('webhooks.webhook_deliveries')::text, 'notifications.webhook_deliveries')"; }
 wait_drained() { for _ in $(seq 1 $((DRAIN_CAP * 4))); do [ "$(psql_ "$1" "$pending_sql")" = 0 ] && return 0; sleep 0.25; done; return 1; }
 
 statements() { # variant db token
@@ -62,8 +64,9 @@ statements() { # variant db token
   psql_ postgres "select pg_stat_statements_reset()" >/dev/null
   python3 "$HERE/drive.py" "http://127.0.0.1:$PORT_A" "$3" "$project_id" "$LIGHT_RATE" "$LIGHT_SECONDS" 4 create >/dev/null
   # Until audit has every create and every webhook is sent (not processed_at: the baseline may not set it), then 2 s.
+  local deliveries_table; deliveries_table=$(deliveries "$2")
   for _ in $(seq 1 $((DRAIN_CAP * 4))); do
-    [ "$(psql_ "$2" "select (select count(*) from audit.entries where project_id = '$project_id' and event_type = 'task.created') = (select count(*) from tasks.outbox_messages where type = 'task.created' and payload->>'projectId' = '$project_id') and not exists (select 1 from notifications.webhook_deliveries where status = 'pending')")" = t ] && break
+    [ "$(psql_ "$2" "select (select count(*) from audit.entries where project_id = '$project_id' and event_type = 'task.created') = (select count(*) from tasks.outbox_messages where type = 'task.created' and payload->>'projectId' = '$project_id') and not exists (select 1 from $deliveries_table where status = 'pending')")" = t ] && break
     sleep 0.25
   done
   sleep 2
@@ -92,8 +95,9 @@ measure() { # variant db token hosts rate
   backlog=$(psql_ "$2" "$pending_sql")
   if wait_drained "$2"; then drain=$(python3 -c "import time; print(f'{time.time() - $ended:.1f}')"); else drain=">$DRAIN_CAP"; fi
   sleep 1
+  local deliveries_table; deliveries_table=$(deliveries "$2")
   psql_ "$2" "
-    with w as (select extract(epoch from delivered_at - occurred_at) as s, delivered_at, occurred_at from notifications.webhook_deliveries where payload->>'projectId' = '$project_id' and delivered_at is not null),
+    with w as (select extract(epoch from delivered_at - occurred_at) as s, delivered_at, occurred_at from $deliveries_table where payload->>'projectId' = '$project_id' and delivered_at is not null),
          a as (select extract(epoch from recorded_at - occurred_at) as s, recorded_at, occurred_at from audit.entries where project_id = '$project_id' and event_type <> 'project.created'),
          e as (select count(*) as n from tasks.outbox_messages where payload->>'projectId' = '$project_id')
     select format('%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s',
