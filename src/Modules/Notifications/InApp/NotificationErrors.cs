@@ -2,7 +2,7 @@ using Orbit.Shared.Results;
 
 namespace Orbit.Modules.Notifications.InApp;
 
-/// <summary>The expected failures of in-app notifications, one code each (webhooks keep theirs beside their authorizer).</summary>
+/// <summary>The expected failures of in-app notifications, one code each.</summary>
 internal static class NotificationErrors
 {
     // Someone else's notification answers exactly like one that does not exist.

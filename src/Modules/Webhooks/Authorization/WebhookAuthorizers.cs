@@ -10,17 +10,10 @@ namespace Orbit.Modules.Webhooks.Authorization;
 /// <summary>
 /// Webhooks' answers to the project-access rule (<see cref="IProjectAccess"/>, owned by Projects) for webhooks:
 /// a non-member gets 404 as if nothing were there, a member whose role is too low 403, and a change inside an archived
-/// project 409. (The error codes keep the notifications. prefix from before ADR 0012: clients match on them.)
+/// project 409, with the codes in <see cref="WebhookErrors"/>.
 /// </summary>
 internal static class WebhookAccess
 {
-    public static readonly Error ProjectNotFound = Error.NotFound("notifications.project_not_found", "There is no such project, or you cannot see it.");
-    public static readonly Error WebhookNotFound = Error.NotFound("notifications.webhook_not_found", "There is no such webhook, or you cannot see it.");
-    public static readonly Error Archived = Error.Conflict("notifications.project_archived", "The project is archived; its webhooks are read-only.");
-
-    public static Error TooLow(ProjectRole required) =>
-        Error.Forbidden("notifications.role_too_low", $"This needs the {required.ToString().ToLowerInvariant()} role in the project.");
-
     public static async ValueTask<Error?> CheckAsync(
         IProjectAccess access, Guid projectId, Guid userId, IWebhookAccessRequirement requirement, Error notFound, CancellationToken cancellationToken)
     {
@@ -28,8 +21,8 @@ internal static class WebhookAccess
         return decision.Outcome switch
         {
             ProjectAccessOutcome.Allowed => null,
-            ProjectAccessOutcome.RoleTooLow => TooLow(decision.Required),
-            ProjectAccessOutcome.Archived => Archived,
+            ProjectAccessOutcome.RoleTooLow => WebhookErrors.RoleTooLow(decision.Required),
+            ProjectAccessOutcome.Archived => WebhookErrors.ProjectArchived,
             _ => notFound,
         };
     }
@@ -39,7 +32,7 @@ internal sealed class ProjectWebhooksAuthorizer<TMessage>(IProjectAccess access,
     where TMessage : IProjectWebhooksRequest
 {
     public ValueTask<Error?> AuthorizeAsync(TMessage message, CancellationToken cancellationToken) =>
-        WebhookAccess.CheckAsync(access, message.ProjectId, user.Id, message, WebhookAccess.ProjectNotFound, cancellationToken);
+        WebhookAccess.CheckAsync(access, message.ProjectId, user.Id, message, WebhookErrors.ProjectNotFound, cancellationToken);
 }
 
 internal sealed class WebhookAuthorizer<TMessage>(IProjectAccess access, ICurrentUser user, IDbSession session) : IRequestAuthorizer<TMessage>
@@ -52,7 +45,7 @@ internal sealed class WebhookAuthorizer<TMessage>(IProjectAccess access, ICurren
         var connection = await session.OpenAsync(cancellationToken);
         var projectId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(Sql, new { message.WebhookId }, cancellationToken: cancellationToken));
         return projectId is null
-            ? WebhookAccess.WebhookNotFound
-            : await WebhookAccess.CheckAsync(access, projectId.Value, user.Id, message, WebhookAccess.WebhookNotFound, cancellationToken);
+            ? WebhookErrors.WebhookNotFound
+            : await WebhookAccess.CheckAsync(access, projectId.Value, user.Id, message, WebhookErrors.WebhookNotFound, cancellationToken);
     }
 }

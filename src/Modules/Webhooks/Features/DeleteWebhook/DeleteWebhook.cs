@@ -28,7 +28,7 @@ internal sealed class DeleteWebhookHandler(IDbSession session) : ICommandHandler
     {
         var connection = await session.OpenAsync(cancellationToken);
         var deleted = await connection.ExecuteAsync(new CommandDefinition(Sql, new { command.WebhookId }, cancellationToken: cancellationToken));
-        return deleted == 0 ? WebhookAccess.WebhookNotFound : Unit.Value;
+        return deleted == 0 ? WebhookErrors.WebhookNotFound : Unit.Value;
     }
 }
 

@@ -27,7 +27,7 @@ internal sealed class GetWebhookHandler(IDbSession session) : IQueryHandler<GetW
     {
         var connection = await session.OpenAsync(cancellationToken);
         var webhook = await connection.QuerySingleOrDefaultAsync<WebhookRow>(new CommandDefinition(Sql, new { query.WebhookId }, cancellationToken: cancellationToken));
-        return webhook is null ? WebhookAccess.WebhookNotFound : webhook.ToResponse();
+        return webhook is null ? WebhookErrors.WebhookNotFound : webhook.ToResponse();
     }
 }
 

@@ -26,14 +26,6 @@ internal sealed record RedeliverWebhookDeliveryCommand(Guid WebhookId, Guid Deli
 internal sealed class RedeliverWebhookDeliveryHandler(IDbSession session, IUnitOfWork unitOfWork, WebhookDispatchSignal signal, TimeProvider clock)
     : ICommandHandler<RedeliverWebhookDeliveryCommand, Result<DeliveryResponse>>
 {
-    public static readonly Error DeliveryNotFound = Error.NotFound("notifications.delivery_not_found", "The webhook has no such delivery.");
-
-    public static readonly Error StillPending = Error.Conflict(
-        "notifications.delivery_pending", "The delivery is still pending: it will be attempted (again) on its own; redeliver it once it has finished.");
-
-    public static readonly Error Disabled = Error.Conflict(
-        "notifications.webhook_disabled", "The webhook is disabled (every attempt to it failed for a day, or it was paused); enable it with PATCH /webhooks/{id} {\"enabled\": true} first.");
-
     private const string LockSql = """
         select d.status as Status, w.disabled_at is not null as WebhookDisabled
         from webhooks.webhook_deliveries d
@@ -55,17 +47,17 @@ internal sealed class RedeliverWebhookDeliveryHandler(IDbSession session, IUnitO
         var current = await connection.QuerySingleOrDefaultAsync<Current>(new CommandDefinition(LockSql, new { command.DeliveryId, command.WebhookId }, cancellationToken: cancellationToken));
         if (current is null)
         {
-            return DeliveryNotFound;
+            return WebhookErrors.DeliveryNotFound;
         }
 
         if (current.WebhookDisabled)
         {
-            return Disabled;
+            return WebhookErrors.WebhookDisabled;
         }
 
         if (current.Status == "pending")
         {
-            return StillPending;
+            return WebhookErrors.DeliveryStillPending;
         }
 
         var row = await connection.QuerySingleAsync<DeliveryReader.DeliveryRow>(new CommandDefinition(

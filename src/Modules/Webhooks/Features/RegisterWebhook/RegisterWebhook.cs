@@ -43,11 +43,6 @@ internal sealed class RegisterWebhookValidator : AbstractValidator<RegisterWebho
 internal sealed class RegisterWebhookHandler(IDbSession session, WebhookSecrets secrets, WebhookDestinationGuard destinations, TimeProvider clock)
     : ICommandHandler<RegisterWebhookCommand, Result<RegisteredWebhookResponse>>
 {
-    public const int MaxPerProject = 20;
-
-    public static readonly Error TooMany = Error.Conflict(
-        "notifications.too_many_webhooks", $"A project may have at most {MaxPerProject} webhooks; delete one first.");
-
     // Served by webhooks_by_project.
     private const string CountSql = "select count(*) from webhooks.webhooks where project_id = @ProjectId";
 
@@ -64,9 +59,9 @@ internal sealed class RegisterWebhookHandler(IDbSession session, WebhookSecrets 
         }
 
         var connection = await session.OpenAsync(cancellationToken);
-        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountSql, new { command.ProjectId }, cancellationToken: cancellationToken)) >= MaxPerProject)
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountSql, new { command.ProjectId }, cancellationToken: cancellationToken)) >= WebhookErrors.MaxPerProject)
         {
-            return TooMany;
+            return WebhookErrors.TooManyWebhooks;
         }
 
         var now = clock.GetUtcNow().UtcDateTime;

@@ -126,7 +126,7 @@ internal sealed class UpdateWebhookHandler(
         }, cancellationToken: cancellationToken));
         if (row is null)
         {
-            return WebhookAccess.WebhookNotFound;
+            return WebhookErrors.WebhookNotFound;
         }
 
         if (command.Enabled == true)
