@@ -28,7 +28,8 @@ command -v pgbench >/dev/null || missing+=(postgresql-client)
 /usr/bin/python3 -c 'import fastapi, uvicorn, sqlalchemy, jwt, asyncpg, uvloop, httptools' 2>/dev/null ||
   missing+=(python3-fastapi python3-uvicorn python3-sqlalchemy python3-jwt python3-asyncpg python3-uvloop python3-httptools)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]}"; apt-get install -y -q "${missing[@]}" >/dev/null
+  # A fresh machine has no package lists yet: without the update every install fails with "Unable to locate".
+  echo "installing ${missing[*]}"; apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null
 fi
 [ -x /usr/lib/postgresql/15/bin/initdb ] || { echo "needs PostgreSQL 15 server binaries (apt-get install postgresql-15)"; exit 2; }
 mkdir -p "$WORK"; chown postgres "$WORK"
@@ -38,7 +39,9 @@ publish() {
   local commit=$1 src=$2 app=$3
   if [ "$(cat "$app/.commit" 2>/dev/null)" = "$commit" ]; then return; fi
   [ -d "$src/.git" ] || git clone -q --no-checkout "$ORBIT_REPO" "$src"
-  git -C "$src" fetch -q "$ORBIT_REPO" "$commit" && git -C "$src" checkout -q --detach "$commit"
+  # Fetch every ref rather than the commit itself: a remote refuses to fetch an abbreviated id.
+  git -C "$src" fetch -q "$ORBIT_REPO" '+refs/heads/*:refs/remotes/bench/*' HEAD
+  git -C "$src" checkout -q --detach "$commit"
   echo "publishing Orbit $commit (Release) into $app ..."
   rm -rf "$app"
   dotnet publish "$src/src/Host/Host.csproj" -c Release -o "$app" -nologo -v q >/dev/null

@@ -2,7 +2,7 @@
 """Start-to-full-speed of Orbit: from process spawn until GET by key (P1's load, wrk -t2 -c32) reaches 90 % of its
 steady rate, under several JIT settings, interleaved. Uses bench.py's cluster, data and settings (run bench.py or
 run.sh once first so that $PERF_WORK holds the seeded cluster and the published app).
-  bench/request-path/warm-up.py [--rounds 2] [--secs 60]
+  bench/request-path/warm-up.py [--rounds 2] [--secs 60] [--variants 0,3]
 Per variant and round: spawn Orbit with the variant's environment, wait for /health/ready, then measure 1-second wrk
 slices until --secs after spawn. steady = median of the last 20 slices; full speed = the first slice from which the
 moving average of three slices stays >= 90 % of steady. Prints one line per run and writes
@@ -62,17 +62,19 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--secs", type=int, default=60)
+    ap.add_argument("--variants", default="", help="comma-separated indexes into VARIANTS (0 = as published); all by default")
     args = ap.parse_args()
+    variants = [VARIANTS[int(i)] for i in args.variants.split(",")] if args.variants else VARIANTS
     rows = []
     try:
         bench.start_pg()
         bench.start_orbit()
         token = bench.login()  # valid across restarts: same signing key, 15 minutes
         for rnd in range(args.rounds):
-            order = VARIANTS if rnd % 2 == 0 else list(reversed(VARIANTS))
+            order = variants if rnd % 2 == 0 else list(reversed(variants))
             for name, env in order:
                 rows.append(dict(run_variant(name, env, token, args.secs), round=rnd + 1))
-        for name, _ in VARIANTS:
+        for name, _ in variants:
             mine = [r for r in rows if r["variant"] == name]
             fulls = [r["full_speed_s"] for r in mine if r["full_speed_s"] is not None]
             print(f"SUMMARY variant={name!r} full_speed_s={[round(f, 1) for f in fulls]} "

@@ -36,7 +36,7 @@ namespace Orbit.Shared.Events;
 /// </summary>
 public sealed class OutboxRelay(
     IServiceScopeFactory scopes,
-    NpgsqlDataSource dataSource,
+    [FromKeyedServices(OutboxRelay.DataSourceKey)] NpgsqlDataSource dataSource,
     OutboxPublishers publishers,
     IOptions<OutboxRelayOptions> options,
     TimeProvider clock,
@@ -49,6 +49,9 @@ public sealed class OutboxRelay(
     /// </summary>
     public const string ReadySuffix = ":ready";
 
+    /// <summary>The key of the relay's own <see cref="NpgsqlDataSource"/> (the host registers it).</summary>
+    public const string DataSourceKey = "orbit-relay";
+
     /// <summary>The <c>application_name</c> of the connection that listens for the outbox notifications and dispatches.</summary>
     public const string ListenerApplicationName = "orbit-outbox-listener";
 
@@ -57,6 +60,10 @@ public sealed class OutboxRelay(
 
     private static readonly Counter<long> Deliveries = OrbitTelemetry.Meter.CreateCounter<long>(
         "orbit.outbox.deliveries", unit: "{delivery}", description: "Message deliveries to subscribers, by consumer and outcome.");
+
+    private static readonly Histogram<int> BatchSizes = OrbitTelemetry.Meter.CreateHistogram(
+        "orbit.outbox.batch.size", unit: "{delivery}", description: "Deliveries a consumer handled in one transaction, by consumer.",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200] });
 
     private static readonly Counter<long> DeadLetters = OrbitTelemetry.Meter.CreateCounter<long>(
         "orbit.outbox.dead_letters", unit: "{message}", description: "Messages parked as dead, by publisher and consumer.");
@@ -94,6 +101,7 @@ public sealed class OutboxRelay(
         var failures = 0;
         var swept = false;
         var nextPoll = 0L;
+        var gatherUntil = 0L;
         NpgsqlConnection? connection = null;
         try
         {
@@ -107,7 +115,7 @@ public sealed class OutboxRelay(
                     {
                         if (connection is not null)
                         {
-                            await connection.DisposeAsync();
+                            await CloseListenerAsync(connection);
                             connection = null;
                         }
 
@@ -127,13 +135,30 @@ public sealed class OutboxRelay(
                         swept = true;
                     }
 
+                    // Under a stream of writes, gather what arrives within the window into one round (BatchWindow).
+                    if (!_dispatchWanted.IsEmpty && Environment.TickCount64 < gatherUntil)
+                    {
+                        await DelayAsync(TimeSpan.FromMilliseconds(gatherUntil - Environment.TickCount64), stoppingToken);
+                    }
+
                     // The round itself is not cancelled by shutdown: the batch in hand is finished, then the loop ends.
+                    var dispatched = 0;
+                    var backlog = false;
                     foreach (var publisher in _dispatchWanted.Take())
                     {
-                        if (await DispatchAsync(connection, publisher, CancellationToken.None))
+                        var (claimed, again) = await DispatchAsync(connection, publisher, CancellationToken.None);
+                        dispatched += claimed;
+                        if (again)
                         {
+                            backlog = true;
                             _dispatchWanted.Add(publisher);
                         }
+                    }
+
+                    // A round that found messages opens a window; a backlog (a full batch) is worked off without one.
+                    if (dispatched > 0 && !backlog)
+                    {
+                        gatherUntil = Environment.TickCount64 + (long)_options.BatchWindow.TotalMilliseconds;
                     }
 
                     if (Environment.TickCount64 >= nextPoll)
@@ -152,7 +177,7 @@ public sealed class OutboxRelay(
                     _outage.Failed(exception, IsOutage(exception));
                     if (connection is not null)
                     {
-                        await connection.DisposeAsync();
+                        await CloseListenerAsync(connection);
                         connection = null;
                     }
 
@@ -173,16 +198,17 @@ public sealed class OutboxRelay(
         {
             if (connection is not null)
             {
-                await connection.DisposeAsync();
+                await CloseListenerAsync(connection);
             }
         }
     }
 
     /// <summary>
-    /// Hands <paramref name="publisher"/>'s next messages to their consumers, in one statement. Returns whether it should
-    /// run again at once (it took a full batch, or met event types it had to ask the consumers about first).
+    /// Hands <paramref name="publisher"/>'s next messages to their consumers, in one statement. Returns how many it
+    /// took, and whether it should run again at once (it took a full batch, or met event types it had to ask the
+    /// consumers about first).
     /// </summary>
-    private async Task<bool> DispatchAsync(NpgsqlConnection connection, string publisher, CancellationToken cancellationToken)
+    private async Task<(int Claimed, bool Again)> DispatchAsync(NpgsqlConnection connection, string publisher, CancellationToken cancellationToken)
     {
         // One dispatcher per publisher at a time (the others get nothing, they would only find the same rows): delivery
         // rows are then created in seq order, which the per-aggregate order of every consumer relies on. The statement's
@@ -250,7 +276,7 @@ public sealed class OutboxRelay(
                 }
             }
 
-            return true;
+            return (0, true);
         }
 
         if (!string.IsNullOrEmpty(result.Consumers))
@@ -259,7 +285,7 @@ public sealed class OutboxRelay(
             WakeConsumers([publisher], result.Consumers.Split(','));
         }
 
-        return result.Claimed == batchSize;
+        return (result.Claimed, result.Claimed == batchSize);
     }
 
     /// <summary>
@@ -433,6 +459,7 @@ public sealed class OutboxRelay(
                 await HandleAsync(scope.ServiceProvider, connection, consumer, batch, cancellationToken);
                 await session.CommitAsync(cancellationToken);
                 Deliveries.Add(batch.Count, new("orbit.consumer", consumer.Name), new("orbit.outcome", "delivered"));
+                BatchSizes.Record(batch.Count, new KeyValuePair<string, object?>("orbit.consumer", consumer.Name));
             }
             catch (Exception exception) when (!IsOutage(exception) && batch.Count > 0)
             {
@@ -763,7 +790,7 @@ public sealed class OutboxRelay(
             // Notifications arrive whenever the connection reads, during the dispatcher's statements as while it waits.
             connection.Notification += (_, notification) => OnNotification(notification.Payload);
             // Named, so operators (and the outage test) can tell it in pg_stat_activity, whose query column shows the last
-            // dispatch rather than the LISTEN. The pool resets the name if the connection ever goes back to it.
+            // dispatch rather than the LISTEN. CloseListenerAsync takes the name and the LISTEN back before the pool has it again.
             await using var listen = new NpgsqlCommand($"listen {Outbox.OutboxChannel}; set application_name = '{ListenerApplicationName}'", connection);
             await listen.ExecuteNonQueryAsync(cancellationToken);
             return connection;
@@ -773,6 +800,29 @@ public sealed class OutboxRelay(
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Gives the listening connection back without its session state: pooled connections are not reset (no
+    /// <c>DISCARD ALL</c>), so a connection that still listened would go on collecting notifications for whichever loop
+    /// took it next. A broken connection is dropped by the pool anyway.
+    /// </summary>
+    private static async Task CloseListenerAsync(NpgsqlConnection connection)
+    {
+        if (connection.State == ConnectionState.Open)
+        {
+            try
+            {
+                await using var reset = new NpgsqlCommand("unlisten *; reset application_name", connection) { CommandTimeout = 2 };
+                await reset.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            {
+                // Broken after all: the pool will not keep it.
+            }
+        }
+
+        await connection.DisposeAsync();
     }
 
     /// <summary>
