@@ -64,18 +64,24 @@ internal sealed class ListTasksValidator : AbstractValidator<ListTasksQuery>
 }
 
 /// <summary>
-/// Each sort: its ORDER BY, the keyset predicate that continues after the cursor, the sort value to put in the next
-/// cursor, and where the first page starts (a value and id before every row in the sort's order). Every one ends in id
-/// so the order is total, and each is served by the index named beside it (db/migrations/tasks/0001), so a page deep
-/// in the list costs what the first one does.
-/// Every page, the first included (from a position before the first row), has a row comparison led by project_id:
-/// an index condition only the per-project index can take, so the planner always picks it. Without it the first page of a big
-/// project was planned as a walk of tasks_pkey in id order filtering on project_id, which reads every other
-/// project's rows that sort first (2-4x slower than a page 10,000 rows deep, in the shared benchmark).
+/// Each sort: how it keeps to the project, its ORDER BY, the keyset predicate that continues after the cursor, the sort
+/// value to put in the next cursor, and where the first page starts (a value and id before every row in the sort's
+/// order). Every one ends in id so the order is total, and each is served by the index named beside it
+/// (db/migrations/tasks/0001), so a page deep in the list costs what the first one does.
+/// <para>
+/// Created order is id order, which the primary key gives too, and the planner takes it when it reckons the project's
+/// rows are spread evenly through the key: on the benchmark's 1M-task project, whose rows all come after another
+/// project's 10,000, the first page then read 10,000 rows to return 25 (5x slower than a page 10,000 rows deep, and a
+/// full-text first page likewise). So the created sorts bound the project by a range of (project_id, id) instead of
+/// project_id = @ProjectId and order by (project_id, id): only the per-project index gives that order, the range is its
+/// start and end, and the planner can no longer see project_id as a constant that makes id order enough. The other
+/// sorts need a per-project index for their order anyway; their lead row comparison starts the scan at the cursor.
+/// </para>
 /// </summary>
 internal static class TaskSorts
 {
     private const string UpdatedText = """to_char(t.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""";
+    private const string InProject = "t.project_id = @ProjectId";
 
     private static readonly Guid FirstId = Guid.Empty;
     private static readonly Guid LastId = Guid.Parse("ffffffff-ffff-ffff-ffff-ffffffffffff");
@@ -83,25 +89,28 @@ internal static class TaskSorts
     public static readonly IReadOnlyDictionary<string, TaskSort> All =
         new Dictionary<string, TaskSort>(StringComparer.Ordinal)
         {
-            // tasks_by_created (tasks_trash for deleted=true); ids are UUIDv7, so id order is creation order.
-            ["created"] = new("t.id", "(t.project_id, t.id) > (@ProjectId, @AfterId)", "t.id > @AfterId", "null", null, FirstId),
-            ["-created"] = new("t.id desc", "(t.project_id, t.id) < (@ProjectId, @AfterId)", "t.id < @AfterId", "null", null, LastId),
+            // tasks_by_created (tasks_trash for deleted=true); ids are UUIDv7, so id order is creation order. The start
+            // takes the cursor's id on every page, so no separate after-cursor predicate.
+            ["created"] = new("(t.project_id, t.id) <= (@ProjectId, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)", "t.project_id, t.id",
+                "(t.project_id, t.id) > (@ProjectId, @AfterId)", null, "null", null, FirstId),
+            ["-created"] = new("(t.project_id, t.id) >= (@ProjectId, '00000000-0000-0000-0000-000000000000'::uuid)", "t.project_id desc, t.id desc",
+                "(t.project_id, t.id) < (@ProjectId, @AfterId)", null, "null", null, LastId),
             // tasks_by_updated
-            ["updated"] = new("t.updated_at, t.id", "(t.project_id, t.updated_at, t.id) > (@ProjectId, cast(@AfterValue as timestamptz), @AfterId)",
+            ["updated"] = new(InProject, "t.updated_at, t.id", "(t.project_id, t.updated_at, t.id) > (@ProjectId, cast(@AfterValue as timestamptz), @AfterId)",
                 "(t.updated_at, t.id) > (cast(@AfterValue as timestamptz), @AfterId)", UpdatedText, "-infinity", FirstId),
-            ["-updated"] = new("t.updated_at desc, t.id desc", "(t.project_id, t.updated_at, t.id) < (@ProjectId, cast(@AfterValue as timestamptz), @AfterId)",
+            ["-updated"] = new(InProject, "t.updated_at desc, t.id desc", "(t.project_id, t.updated_at, t.id) < (@ProjectId, cast(@AfterValue as timestamptz), @AfterId)",
                 "(t.updated_at, t.id) < (cast(@AfterValue as timestamptz), @AfterId)", UpdatedText, "infinity", LastId),
             // tasks_by_priority: none (0) up to urgent (4)
-            ["priority"] = new("t.priority, t.id", "(t.project_id, t.priority, t.id) > (@ProjectId, cast(@AfterValue as smallint), @AfterId)",
+            ["priority"] = new(InProject, "t.priority, t.id", "(t.project_id, t.priority, t.id) > (@ProjectId, cast(@AfterValue as smallint), @AfterId)",
                 "(t.priority, t.id) > (cast(@AfterValue as smallint), @AfterId)", "t.priority::text", "-32768", FirstId),
-            ["-priority"] = new("t.priority desc, t.id desc", "(t.project_id, t.priority, t.id) < (@ProjectId, cast(@AfterValue as smallint), @AfterId)",
+            ["-priority"] = new(InProject, "t.priority desc, t.id desc", "(t.project_id, t.priority, t.id) < (@ProjectId, cast(@AfterValue as smallint), @AfterId)",
                 "(t.priority, t.id) < (cast(@AfterValue as smallint), @AfterId)", "t.priority::text", "32767", LastId),
             // tasks_by_due_asc / tasks_by_due_desc: tasks without a due date come last either way.
-            ["due"] = new("coalesce(t.due_date, 'infinity'::date), t.id",
+            ["due"] = new(InProject, "coalesce(t.due_date, 'infinity'::date), t.id",
                 "(t.project_id, coalesce(t.due_date, 'infinity'::date), t.id) > (@ProjectId, cast(@AfterValue as date), @AfterId)",
                 "(coalesce(t.due_date, 'infinity'::date), t.id) > (cast(@AfterValue as date), @AfterId)",
                 "coalesce(t.due_date, 'infinity'::date)::text", "-infinity", FirstId),
-            ["-due"] = new("coalesce(t.due_date, '-infinity'::date) desc, t.id desc",
+            ["-due"] = new(InProject, "coalesce(t.due_date, '-infinity'::date) desc, t.id desc",
                 "(t.project_id, coalesce(t.due_date, '-infinity'::date), t.id) < (@ProjectId, cast(@AfterValue as date), @AfterId)",
                 "(coalesce(t.due_date, '-infinity'::date), t.id) < (cast(@AfterValue as date), @AfterId)",
                 "coalesce(t.due_date, '-infinity'::date)::text", "infinity", LastId),
@@ -134,11 +143,11 @@ internal static class TaskSorts
 }
 
 /// <summary>
-/// A sort: ORDER BY; where the page starts (led by project_id, on every page); the keyset predicate after a cursor
-/// (without project_id, so that the btree starts at the cursor: the row comparison led by project_id alone bounds
-/// only project_id, and a page 10,000 rows deep then walked all 10,000); the cursor's value; the first page's start.
+/// A sort: how it keeps to the project; ORDER BY; where the page starts (led by project_id, on every page); the keyset
+/// predicate after a cursor, if the start does not already continue from it (without project_id, so that the btree
+/// starts at the cursor when project_id is an equality); the cursor's value; the first page's start.
 /// </summary>
-internal sealed record TaskSort(string OrderBy, string Start, string After, string Value, string? FirstValue, Guid FirstId);
+internal sealed record TaskSort(string Project, string OrderBy, string Start, string? After, string Value, string? FirstValue, Guid FirstId);
 
 internal sealed class ListTasksHandler(IDbSession session) : IQueryHandler<ListTasksQuery, Result<Page<TaskResponse>>>
 {
@@ -183,8 +192,8 @@ internal sealed class ListTasksHandler(IDbSession session) : IQueryHandler<ListT
         var sql = $"""
             select {TaskRow.Columns}, {sort.Value} as SortValue
             from tasks.tasks t
-            where t.project_id = @ProjectId and t.deleted_at is {(query.Deleted ? "not null" : "null")}
-              and {sort.Start} {(cursor is null ? "" : "and " + sort.After)}
+            where {sort.Project} and t.deleted_at is {(query.Deleted ? "not null" : "null")}
+              and {sort.Start} {(cursor is null || sort.After is null ? "" : "and " + sort.After)}
               {string.Join(" ", filters)}
             order by {sort.OrderBy}
             limit @Take
