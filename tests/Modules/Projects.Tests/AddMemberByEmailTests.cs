@@ -16,26 +16,9 @@ public sealed class AddMemberByEmailTests
     public async Task CreateTeamAsync() => _team = await ProjectScenarios.CreateTeamAsync(Api);
 
     [OneTimeTearDown]
-    public void Dispose()
-    {
-        foreach (var (_, client) in _team.Members.Values)
-        {
-            client.Dispose();
-        }
-    }
+    public void Dispose() => _team.Dispose();
 
     private HttpClient Owner => _team.ClientFor("owner");
-
-    private async Task<Guid> NewTeamProjectAsync()
-    {
-        var project = await ProjectScenarios.CreateProjectAsync(Owner);
-        foreach (var role in new[] { "maintainer", "member", "viewer" })
-        {
-            await ProjectScenarios.AddMemberAsync(Owner, project.Id, _team.UserFor(role).Id, role);
-        }
-
-        return project.Id;
-    }
 
     private static Task<HttpResponseMessage> AddByEmailAsync(HttpClient client, Guid projectId, object body) =>
         client.PostAsJsonAsync($"/api/v1/projects/{projectId}/members", body);
@@ -43,7 +26,7 @@ public sealed class AddMemberByEmailTests
     [Test]
     public async Task A_maintainer_adds_a_user_by_email_in_any_case_and_gets_201_with_location_and_email()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var newcomer = await Api.RegisterAsync("Newcomer");
 
         using var response = await AddByEmailAsync(_team.ClientFor("maintainer"), projectId, new { email = newcomer.Email.ToUpperInvariant(), role = "member" });
@@ -68,7 +51,7 @@ public sealed class AddMemberByEmailTests
     [Test]
     public async Task Adding_by_email_publishes_the_same_member_added_event_as_adding_by_id()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var byEmail = await Api.RegisterAsync();
         var byId = await Api.RegisterAsync();
 
@@ -96,7 +79,7 @@ public sealed class AddMemberByEmailTests
     [Test]
     public async Task An_email_without_an_account_is_404_members_user_not_found_and_adds_nobody()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
 
         using var response = await AddByEmailAsync(Owner, projectId, new { email = $"nobody-{Guid.NewGuid():N}@tests.orbit", role = "member" });
 
@@ -108,7 +91,7 @@ public sealed class AddMemberByEmailTests
     [Test]
     public async Task A_disabled_account_cannot_be_added_by_email()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var disabled = await Api.RegisterAsync();
         using var admin = await Api.AdminClientAsync();
         using (var disable = await admin.PostAsync(Url($"/api/v1/admin/users/{disabled.Id}/disable"), null))
@@ -125,7 +108,7 @@ public sealed class AddMemberByEmailTests
     [Test]
     public async Task Adding_someone_who_already_belongs_is_409_members_already_member_and_keeps_their_role()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
 
         using var response = await AddByEmailAsync(Owner, projectId, new { email = _team.UserFor("viewer").Email, role = "maintainer" });
 
@@ -139,7 +122,7 @@ public sealed class AddMemberByEmailTests
     [TestCase("viewer")]
     public async Task Members_below_maintainer_get_403(string role)
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var newcomer = await Api.RegisterAsync();
 
         using var response = await AddByEmailAsync(_team.ClientFor(role), projectId, new { email = newcomer.Email, role = "viewer" });
@@ -151,7 +134,7 @@ public sealed class AddMemberByEmailTests
     [Test]
     public async Task Only_an_owner_adds_an_owner()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var newcomer = await Api.RegisterAsync();
 
         using var byMaintainer = await AddByEmailAsync(_team.ClientFor("maintainer"), projectId, new { email = newcomer.Email, role = "owner" });
@@ -164,7 +147,7 @@ public sealed class AddMemberByEmailTests
     [Test]
     public async Task A_non_member_gets_404_as_if_the_project_did_not_exist()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var newcomer = await Api.RegisterAsync();
 
         using var response = await AddByEmailAsync(_team.ClientFor("none"), projectId, new { email = newcomer.Email, role = "viewer" });
@@ -176,7 +159,7 @@ public sealed class AddMemberByEmailTests
     [Test]
     public async Task Adding_to_an_archived_project_is_409()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var newcomer = await Api.RegisterAsync();
         using (var archive = await ArchiveAsync(Owner, projectId))
         {
@@ -196,7 +179,7 @@ public sealed class AddMemberByEmailTests
     [TestCase("someone@tests.orbit", null, "role")]
     public async Task Bad_input_is_a_validation_error_naming_the_field_and_adds_nobody(string? email, string? role, string field)
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
 
         using var response = await AddByEmailAsync(Owner, projectId, new { email, role });
 
@@ -208,7 +191,7 @@ public sealed class AddMemberByEmailTests
     [Test]
     public async Task An_email_longer_than_an_account_can_have_is_a_validation_error()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         using var response = await AddByEmailAsync(Owner, projectId, new { email = new string('a', 250) + "@x.io", role = "member" });
         await Expect.ValidationError(response, "email");
     }
@@ -216,7 +199,7 @@ public sealed class AddMemberByEmailTests
     [Test]
     public async Task A_retry_with_the_same_idempotency_key_replays_the_201()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var newcomer = await Api.RegisterAsync();
         var key = Guid.NewGuid().ToString();
 
@@ -242,7 +225,7 @@ public sealed class AddMemberByEmailTests
     [Test]
     public async Task Any_member_reads_one_member_with_email()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var maintainer = _team.UserFor("maintainer");
 
         using var response = await _team.ClientFor("viewer").GetAsync(Url($"/api/v1/projects/{projectId}/members/{maintainer.Id}"));
@@ -260,7 +243,7 @@ public sealed class AddMemberByEmailTests
     [Test]
     public async Task Reading_someone_who_is_not_a_member_is_404_member_not_found()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
 
         using var response = await Owner.GetAsync(Url($"/api/v1/projects/{projectId}/members/{_team.UserFor("none").Id}"));
 
@@ -271,7 +254,7 @@ public sealed class AddMemberByEmailTests
     [Test]
     public async Task A_non_member_cannot_read_a_member()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
 
         using var response = await _team.ClientFor("none").GetAsync(Url($"/api/v1/projects/{projectId}/members/{_team.UserFor("owner").Id}"));
 
@@ -282,7 +265,7 @@ public sealed class AddMemberByEmailTests
     [Test]
     public async Task The_member_list_carries_emails()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
 
         var members = await MembersAsync(_team.ClientFor("viewer"), projectId);
 

@@ -15,26 +15,9 @@ public sealed class MemberTests
     public async Task CreateTeamAsync() => _team = await ProjectScenarios.CreateTeamAsync(Api);
 
     [OneTimeTearDown]
-    public void Dispose()
-    {
-        foreach (var (_, client) in _team.Members.Values)
-        {
-            client.Dispose();
-        }
-    }
+    public void Dispose() => _team.Dispose();
 
     private HttpClient Owner => _team.ClientFor("owner");
-
-    private async Task<Guid> NewTeamProjectAsync()
-    {
-        var project = await ProjectScenarios.CreateProjectAsync(Owner);
-        foreach (var role in new[] { "maintainer", "member", "viewer" })
-        {
-            await ProjectScenarios.AddMemberAsync(Owner, project.Id, _team.UserFor(role).Id, role);
-        }
-
-        return project.Id;
-    }
 
     private static string? RoleOf(List<System.Text.Json.JsonElement> members, Guid userId) =>
         members.SingleOrDefault(m => m.GetProperty("userId").GetGuid() == userId) is { ValueKind: System.Text.Json.JsonValueKind.Object } member
@@ -44,7 +27,7 @@ public sealed class MemberTests
     [Test]
     public async Task Members_are_listed_with_display_name_role_and_when_they_were_added()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
 
         var members = await MembersAsync(_team.ClientFor("viewer"), projectId);
 
@@ -62,7 +45,7 @@ public sealed class MemberTests
     [Test]
     public async Task The_member_list_pages_by_limit_and_cursor()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var seen = new List<Guid>();
         string? cursor = null;
         do
@@ -83,7 +66,7 @@ public sealed class MemberTests
     [TestCase("cursor=%%%", "cursor")]
     public async Task Bad_member_list_parameters_are_validation_errors(string query, string field)
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         using var response = await Owner.GetAsync(Url($"/api/v1/projects/{projectId}/members?{query}"));
         await Expect.ValidationError(response, field);
     }
@@ -91,7 +74,7 @@ public sealed class MemberTests
     [Test]
     public async Task Adding_a_user_is_201_and_changing_their_role_is_200()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var newcomer = await Api.RegisterAsync("Newcomer");
         var maintainer = _team.ClientFor("maintainer");
 
@@ -119,7 +102,7 @@ public sealed class MemberTests
     [Test]
     public async Task Adding_an_unknown_user_is_404_with_a_clear_detail()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
 
         using var response = await PutMemberAsync(Owner, projectId, Guid.CreateVersion7(), new { role = "member" });
 
@@ -134,7 +117,7 @@ public sealed class MemberTests
     [TestCase(null, TestName = "A null role is rejected")]
     public async Task Invalid_roles_are_validation_errors(string? role)
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var newcomer = _team.UserFor("none");
 
         using var response = await PutMemberAsync(Owner, projectId, newcomer.Id, new { role });
@@ -146,7 +129,7 @@ public sealed class MemberTests
     [Test]
     public async Task A_missing_role_is_a_validation_error()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         using var response = await PutMemberAsync(Owner, projectId, _team.UserFor("none").Id, new { });
         await Expect.ValidationError(response, "role");
     }
@@ -154,7 +137,7 @@ public sealed class MemberTests
     [Test]
     public async Task A_maintainer_can_neither_demote_nor_remove_an_owner()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var secondOwner = await Api.RegisterAsync();
         await ProjectScenarios.AddMemberAsync(Owner, projectId, secondOwner.Id, "owner");
         var maintainer = _team.ClientFor("maintainer");
@@ -170,7 +153,7 @@ public sealed class MemberTests
     [Test]
     public async Task A_maintainer_cannot_make_themself_owner_but_can_step_down()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var maintainer = _team.UserFor("maintainer");
         var client = _team.ClientFor("maintainer");
 
@@ -185,7 +168,7 @@ public sealed class MemberTests
     [Test]
     public async Task The_last_owner_cannot_be_demoted()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
 
         using var response = await PutMemberAsync(Owner, projectId, _team.UserFor("owner").Id, new { role = "maintainer" });
 
@@ -197,7 +180,7 @@ public sealed class MemberTests
     [Test]
     public async Task The_last_owner_cannot_be_removed_or_leave()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
 
         using var response = await RemoveMemberAsync(Owner, projectId, _team.UserFor("owner").Id);
 
@@ -209,7 +192,7 @@ public sealed class MemberTests
     [Test]
     public async Task With_a_second_owner_an_owner_may_step_down_and_then_leave()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var owner = _team.UserFor("owner");
         await ProjectScenarios.AddMemberAsync(Owner, projectId, _team.UserFor("maintainer").Id, "owner");
 
@@ -228,7 +211,7 @@ public sealed class MemberTests
     [TestCase("member")]
     public async Task A_member_may_leave_a_project_whatever_their_role(string role)
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var client = _team.ClientFor(role);
         using (var before = await GetProjectAsync(client, projectId))
         {
@@ -246,7 +229,7 @@ public sealed class MemberTests
     [Test]
     public async Task Removing_someone_who_is_not_a_member_is_404()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
 
         using var response = await RemoveMemberAsync(Owner, projectId, _team.UserFor("none").Id);
 
@@ -257,7 +240,7 @@ public sealed class MemberTests
     [Test]
     public async Task A_demoted_maintainer_loses_their_rights_at_once()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var maintainer = _team.ClientFor("maintainer");
         // The first request caches the maintainer's membership; the demotion must evict it.
         using (var allowed = await PatchAsync(maintainer, projectId, new { name = "While maintainer" }))
@@ -275,7 +258,7 @@ public sealed class MemberTests
     [Test]
     public async Task A_removed_member_loses_access_at_once_and_an_added_one_gains_it_at_once()
     {
-        var projectId = await NewTeamProjectAsync();
+        var projectId = await _team.NewProjectAsync();
         var viewer = _team.ClientFor("viewer");
         using (var before = await GetProjectAsync(viewer, projectId))
         {

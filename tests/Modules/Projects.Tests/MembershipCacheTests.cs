@@ -26,10 +26,7 @@ public sealed class MembershipCacheTests
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        foreach (var (_, client) in _team.Members.Values)
-        {
-            client.Dispose();
-        }
+        _team.Dispose();
 
         await _api.DisposeAsync();
     }

@@ -49,10 +49,7 @@ public sealed class ProjectRoleMatrixTests
     public void Dispose()
     {
         _admin.Dispose();
-        foreach (var (_, client) in _team.Members.Values)
-        {
-            client.Dispose();
-        }
+        _team.Dispose();
     }
 
     private static IEnumerable<TestCaseData> Cases() =>

@@ -110,19 +110,13 @@ public sealed class IdempotencyUnderFaultsTests
     public async Task A_second_request_with_the_key_waits_for_the_first_and_replays_its_task()
     {
         var key = NewKey();
-        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _faults.BeforeCommit(key, async _ =>
-        {
-            holding.TrySetResult();
-            await release.Task;
-        });
+        var commit = HoldCommit(key);
 
         var first = CreateTaskAsync(key, "Concurrent");
-        await holding.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await commit.HeldAsync();
         var second = CreateTaskAsync(key, "Concurrent");
         await Eventually.True(async () => await CountWaitingOnLocksAsync() > 0, "the second request waits on the first one's key");
-        release.SetResult();
+        commit.Release();
 
         var (a, replayedA) = await first;
         var (b, replayedB) = await second;
@@ -139,23 +133,17 @@ public sealed class IdempotencyUnderFaultsTests
     public async Task A_second_request_with_the_key_is_409_while_the_first_stays_open_longer_than_the_wait_and_replays_after()
     {
         var key = NewKey();
-        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _faults.BeforeCommit(key, async _ =>
-        {
-            holding.TrySetResult();
-            await release.Task;
-        });
+        var commit = HoldCommit(key);
 
         var first = CreateTaskAsync(key, "Slow first");
-        await holding.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await commit.HeldAsync();
         using (var second = await CreateAsync(key, "Slow first"))
         {
             var problem = await Expect.Problem(second, HttpStatusCode.Conflict);
             Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("idempotency.in_progress"));
         }
 
-        release.SetResult();
+        commit.Release();
         var (a, _) = await first;
         var (b, replayed) = await CreateTaskAsync(key, "Slow first");
         Assert.Multiple(() =>
@@ -265,5 +253,29 @@ public sealed class IdempotencyUnderFaultsTests
 
         private static ValueTask Run(ConcurrentDictionary<string, Func<HttpContext, ValueTask>> faults, HttpContext context) =>
             faults.TryRemove(context.Request.Headers[Idempotency.HeaderName].ToString(), out var fault) ? fault(context) : ValueTask.CompletedTask;
+    }
+
+    /// <summary>Holds the commit of the request sent with <paramref name="key"/> until released.</summary>
+    private HeldCommit HoldCommit(string key)
+    {
+        var commit = new HeldCommit();
+        _faults.BeforeCommit(key, async _ =>
+        {
+            commit.Reached.TrySetResult();
+            await commit.Released.Task;
+        });
+        return commit;
+    }
+
+    private sealed class HeldCommit
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Until the request has reached its commit and waits there.</summary>
+        public Task HeldAsync() => Reached.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        public void Release() => Released.SetResult();
     }
 }

@@ -37,14 +37,20 @@ public static class ProjectScenarios
     {
         // Each team gets its own clients (fixtures may dispose them); only the signed-in tokens are shared.
         var people = (await PeopleOf(api)).ToDictionary(p => p.Key, p => (p.Value.User, Client: api.CreateClient(p.Value.AccessToken)));
-        var ownerClient = people["owner"].Client;
-        var project = await CreateProjectAsync(ownerClient);
+        var project = await CreateProjectWithTeamAsync(people["owner"].Client, role => people[role].User.Id);
+        return new ProjectTeam(project, people);
+    }
+
+    /// <summary>A new project of the owner's, with the team's maintainer, member and viewer in their roles.</summary>
+    internal static async Task<ProjectBody> CreateProjectWithTeamAsync(HttpClient owner, Func<string, Guid> userIn)
+    {
+        var project = await CreateProjectAsync(owner);
         foreach (var role in new[] { "maintainer", "member", "viewer" })
         {
-            await AddMemberAsync(ownerClient, project.Id, people[role].User.Id, role);
+            await AddMemberAsync(owner, project.Id, userIn(role), role);
         }
 
-        return new ProjectTeam(project, people);
+        return project;
     }
 
     private static readonly Dictionary<OrbitApi, Task<Dictionary<string, (TestUser User, string AccessToken)>>> People = [];
@@ -77,9 +83,22 @@ public static class ProjectScenarios
 }
 
 /// <summary>A project with one signed-in user per role: owner, maintainer, member, viewer, and "none" (not a member).</summary>
-public sealed record ProjectTeam(ProjectBody Project, IReadOnlyDictionary<string, (TestUser User, HttpClient Client)> Members)
+public sealed record ProjectTeam(ProjectBody Project, IReadOnlyDictionary<string, (TestUser User, HttpClient Client)> Members) : IDisposable
 {
     public HttpClient ClientFor(string role) => Members[role].Client;
 
     public TestUser UserFor(string role) => Members[role].User;
+
+    /// <summary>Another project of the same team, every role as in <see cref="Project"/>: for tests that change membership.</summary>
+    public async Task<Guid> NewProjectAsync() =>
+        (await ProjectScenarios.CreateProjectWithTeamAsync(ClientFor("owner"), role => UserFor(role).Id)).Id;
+
+    /// <summary>The team's clients (the signed-in tokens stay shared).</summary>
+    public void Dispose()
+    {
+        foreach (var (_, client) in Members.Values)
+        {
+            client.Dispose();
+        }
+    }
 }
