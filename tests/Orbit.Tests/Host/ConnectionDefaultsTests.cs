@@ -20,18 +20,20 @@ public sealed class ConnectionDefaultsTests
         await using var connection = await connections.OpenConnectionAsync();
 
         Assert.That(await SettingAsync(connection, "plan_cache_mode"), Is.EqualTo("force_custom_plan"));
+        Assert.That(await SettingAsync(connection, "enable_seqscan"), Is.EqualTo("on"));
         Assert.That(await SettingAsync(connection, "application_name"), Is.EqualTo("orbit"));
         Assert.That(await PreparedAfterRepeatingAsync(connection), Is.True, "a statement run ten times is prepared");
     }
 
     [Test]
-    public async Task The_relay_has_a_pool_of_its_own_that_prepares_and_keeps_PostgreSQLs_plan_choice()
+    public async Task The_relay_has_a_pool_of_its_own_that_prepares_keeps_PostgreSQLs_plan_choice_and_never_scans_a_table_whole()
     {
         var relay = TestPostgres.Api.Services.GetRequiredKeyedService<NpgsqlDataSource>(OutboxRelay.DataSourceKey);
         Assert.That(relay, Is.Not.SameAs(TestPostgres.Api.Services.GetRequiredService<NpgsqlDataSource>()));
         await using var connection = await relay.OpenConnectionAsync();
 
         Assert.That(await SettingAsync(connection, "plan_cache_mode"), Is.EqualTo("auto"));
+        Assert.That(await SettingAsync(connection, "enable_seqscan"), Is.EqualTo("off"), "queue tables analysed empty must not be scanned whole");
         Assert.That(await SettingAsync(connection, "application_name"), Is.EqualTo("orbit-relay"));
         Assert.That(await PreparedAfterRepeatingAsync(connection), Is.True);
     }
