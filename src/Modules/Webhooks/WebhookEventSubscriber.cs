@@ -29,11 +29,10 @@ internal sealed class WebhookEventSubscriber(
 {
     public const string Name = "webhooks";
 
-    // Served by webhooks_by_project; a project has a handful of webhooks. A webhook gets the events that happened
-    // once it existed, not older ones the relay happens to hand over after it was registered.
-    private const string MatchingSql = """
-        select id from webhooks.webhooks
-        where project_id = @ProjectId and disabled_at is null and created_at <= @OccurredAt and (@Type = any(events) or '*' = any(events))
+    // Served by webhooks_by_project; a project has a handful of webhooks. Read once per project and batch (Active).
+    private const string ActiveSql = """
+        select id as Id, created_at as CreatedAt, events as Events from webhooks.webhooks
+        where project_id = @ProjectId and disabled_at is null
         """;
 
     private const string InsertSql = """
@@ -43,6 +42,10 @@ internal sealed class WebhookEventSubscriber(
         from unnest(@Ids, @WebhookIds) as d (id, webhook_id)
         on conflict (webhook_id, event_id) do nothing
         """;
+
+    // This subscriber lives for one relay batch (a scope per batch, one transaction): a batch of one project's events
+    // looks its webhooks up once, not once per event (it was one of the 7 statements a task create costs).
+    private readonly Dictionary<Guid, List<ActiveWebhook>> _active = [];
 
     public override string Consumer => Name;
 
@@ -83,8 +86,20 @@ internal sealed class WebhookEventSubscriber(
     private async Task EnqueueAsync(Guid projectId, IntegrationMessage message, CancellationToken cancellationToken)
     {
         var connection = await session.OpenAsync(cancellationToken);
-        var webhooks = (await connection.QueryAsync<Guid>(new CommandDefinition(
-            MatchingSql, new { ProjectId = projectId, message.Type, OccurredAt = message.OccurredAt.UtcDateTime }, cancellationToken: cancellationToken))).AsList();
+        if (!_active.TryGetValue(projectId, out var active))
+        {
+            active = (await connection.QueryAsync<ActiveWebhook>(new CommandDefinition(
+                ActiveSql, new { ProjectId = projectId }, cancellationToken: cancellationToken))).AsList();
+            _active[projectId] = active;
+        }
+
+        // A webhook gets the events that happened once it existed, not older ones the relay happens to hand over after
+        // it was registered; and those its filter names ('*': every one).
+        var occurredAt = message.OccurredAt.UtcDateTime;
+        var webhooks = active
+            .Where(w => w.CreatedAt <= occurredAt && (w.Events.Contains(message.Type, StringComparer.Ordinal) || w.Events.Contains("*", StringComparer.Ordinal)))
+            .Select(w => w.Id)
+            .ToList();
         if (webhooks.Count == 0)
         {
             return;
@@ -107,5 +122,14 @@ internal sealed class WebhookEventSubscriber(
             signal.Notify();
             return Task.CompletedTask;
         });
+    }
+
+    private sealed class ActiveWebhook
+    {
+        public Guid Id { get; init; }
+
+        public DateTime CreatedAt { get; init; }
+
+        public string[] Events { get; init; } = [];
     }
 }
