@@ -183,9 +183,12 @@ public sealed partial class EventSchemaTests
         var activity = await AuditApi.WaitForAsync(reader, $"/api/v1/tasks/{task.Key}/activity",
             log => log.Actions.Contains("comment.added") && log.Actions.Contains("task.status_changed"), "the task's activity");
 
-        var received = await Eventually.Get(() => Task.FromResult(receiver.Received), r => r.Any(w => w.Event == "comment.added"), "the comment's webhook");
+        await Eventually.Get(() => Task.FromResult(receiver.Received), r => r.Any(w => w.Event == "comment.added"), "the comment's webhook");
+        // Deliveries are sent concurrently, so the comment's may arrive before an earlier event's: compare with what has
+        // arrived by each look, not with a snapshot taken when the comment's came.
         await Eventually.Get(() => NotificationApi.DeliveriesAsync(team.ClientFor("maintainer"), webhook.Id),
-            d => d.Count == received.Count && d.All(x => x.Status == "succeeded"), "every delivery recorded");
+            d => d.Count == receiver.Received.Count && d.All(x => x.Status == "succeeded"), "every delivery recorded");
+        var received = receiver.Received;
         using var deliveriesResponse = await team.ClientFor("maintainer").GetAsync(new Uri($"/api/v1/webhooks/{webhook.Id}/deliveries?limit=100", UriKind.Relative));
         var deliveries = JsonDocument.Parse(await deliveriesResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("items");
         using var activityResponse = await reader.GetAsync(new Uri($"/api/v1/tasks/{task.Key}/activity?limit=100", UriKind.Relative));
