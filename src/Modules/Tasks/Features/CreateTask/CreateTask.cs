@@ -55,21 +55,31 @@ internal sealed class CreateTaskValidator : AbstractValidator<CreateTaskCommand>
 internal sealed class CreateTaskHandler(IDbSession session, Outbox outbox, IProjectMembership memberships, TaskLinks links, TimeProvider clock)
     : ICommandHandler<CreateTaskCommand, Result<TaskResponse>>
 {
-    // One statement takes the next number and inserts the task: the counter row (created with the project's first
-    // task) is locked by the upsert and stays locked until commit, queueing concurrent creates in one project so that
-    // numbers are gap-free; doing it in one round trip keeps that queue short.
-    private const string InsertSql = $"""
+    // One statement takes the next number, inserts the task and writes its task.created event: the counter row (created
+    // with the project's first task) is locked by the upsert and stays locked until commit, queueing concurrent creates
+    // in one project so that numbers are gap-free. Nothing else runs while it is held but the commit: the event is
+    // written here rather than in a round trip of its own (its key is only known here, so the statement sets it in the
+    // payload), and the relays are woken after the commit (Outbox.NotifyAfterCommitAsync).
+    private static readonly string InsertSql = $$"""
         with counter as (
             insert into tasks.project_counters as c (project_id, project_key, last_number) values (@ProjectId, @ProjectKey, 1)
             on conflict (project_id) do update set last_number = c.last_number + 1
             returning c.last_number
+        ), task as (
+            insert into tasks.tasks as t (id, project_id, number, key, title, description, status, priority, assignee_id, labels,
+                                     due_date, parent_id, created_by, created_at, updated_by, updated_at, completed_at)
+            select @Id, @ProjectId, counter.last_number, @ProjectKey || '-' || counter.last_number, @Title, @Description, @Status,
+                   @Priority, @AssigneeId, @Labels, cast(@DueDate as date), @ParentId, @ActorId, @Now, @ActorId, @Now, @CompletedAt
+            from counter
+            returning {{TaskRow.Columns}}
+        ), created as (
+            insert into tasks.outbox_messages (id, type, version, aggregate_id, payload, occurred_at, trace_parent)
+            select @EventId, @EventType, @EventVersion, task.id,
+                   jsonb_set(cast(@EventPayload as jsonb), '{{{OutboxMessage.PayloadName(nameof(TaskCreated.Key))}}}', to_jsonb(task.key)),
+                   @OccurredAt, @TraceParent
+            from task
         )
-        insert into tasks.tasks as t (id, project_id, number, key, title, description, status, priority, assignee_id, labels,
-                                 due_date, parent_id, created_by, created_at, updated_by, updated_at, completed_at)
-        select @Id, @ProjectId, counter.last_number, @ProjectKey || '-' || counter.last_number, @Title, @Description, @Status,
-               @Priority, @AssigneeId, @Labels, cast(@DueDate as date), @ParentId, @ActorId, @Now, @ActorId, @Now, @CompletedAt
-        from counter
-        returning {TaskRow.Columns}
+        select * from task
         """;
 
     public async ValueTask<Result<TaskResponse>> Handle(CreateTaskCommand command, CancellationToken cancellationToken)
@@ -92,9 +102,15 @@ internal sealed class CreateTaskHandler(IDbSession session, Outbox outbox, IProj
         var status = request.Status is null ? WorkStatus.Todo : TaskValues.ParseStatus(request.Status);
         var priority = request.Priority is null ? WorkPriority.None : TaskValues.ParsePriority(request.Priority);
         var dueDate = DueDates.Parse(request.DueDate);
+        var id = Guid.CreateVersion7(now);
+        var labels = TaskRules.NormalizeLabels(request.Labels);
+        // The event as it will be stored, but for its key, which the statement fills in.
+        var created = OutboxMessage.Of(new TaskCreated(
+            Guid.CreateVersion7(now), now, command.ActorId, command.ProjectId, id, "", request.Title!.Trim(), status, priority,
+            request.AssigneeId, labels, dueDate, request.ParentId));
         var row = await connection.QuerySingleAsync<TaskRow>(new CommandDefinition(InsertSql, new
         {
-            Id = Guid.CreateVersion7(now),
+            Id = id,
             command.ProjectId,
             project.ProjectKey,
             Title = request.Title!.Trim(),
@@ -102,18 +118,22 @@ internal sealed class CreateTaskHandler(IDbSession session, Outbox outbox, IProj
             Status = TaskValues.NameOf(status),
             Priority = (short)priority,
             request.AssigneeId,
-            Labels = TaskRules.NormalizeLabels(request.Labels),
+            Labels = labels,
             DueDate = dueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             request.ParentId,
             command.ActorId,
             Now = now,
             CompletedAt = status == WorkStatus.Done ? now : (DateTime?)null,
+            EventId = created.Id,
+            EventType = created.Type,
+            EventVersion = created.Version,
+            EventPayload = created.Payload,
+            created.OccurredAt,
+            created.TraceParent,
         }, cancellationToken: cancellationToken));
+        await outbox.NotifyAfterCommitAsync(TasksModule.SchemaName);
 
         var task = row.ToResponse();
-        await outbox.EnqueueAsync(TasksModule.SchemaName, new TaskCreated(
-            Guid.CreateVersion7(now), now, command.ActorId, task.ProjectId, task.Id, task.Key, task.Title, task.Status, task.Priority,
-            task.AssigneeId, task.Labels, task.DueDate, task.ParentId), cancellationToken);
         if (task.AssigneeId is not null)
         {
             await outbox.EnqueueAsync(TasksModule.SchemaName, new TaskAssigned(
