@@ -70,6 +70,35 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
   }
 }
 
+const liveRegion = (page: Page) => page.locator('[id^="DndLiveRegion"]');
+
+async function announced(page: Page, text: string, timeout = 30_000): Promise<void> {
+  try {
+    await liveRegion(page).filter({ hasText: text }).waitFor({ state: 'attached', timeout });
+  } catch (error) {
+    throw new Error(`waited for "${text}"; the drag's live region says "${(await liveRegion(page).textContent()) ?? ''}"`, { cause: error });
+  }
+}
+
+/**
+ * One keyboard step of a picked-up card. dnd-kit's keyboard sensor adds its key listener in a timer after the pick-up
+ * (and the board may re-render from a live update meanwhile), so an arrow can go unheard: the card stays where it was
+ * and the region still announces that place. Only then is the arrow pressed again; anything else fails with what the
+ * region says (one run in six failed here before, with no more to go on).
+ */
+async function arrowToColumn(page: Page, key: 'ArrowLeft' | 'ArrowRight', expected: string, stillAt: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(key);
+    try {
+      await announced(page, expected, 3_000);
+      return;
+    } catch (error) {
+      const now = (await liveRegion(page).textContent()) ?? '';
+      if (attempt >= 3 || !now.includes(stillAt)) throw error;
+    }
+  }
+}
+
 describe('tasks', () => {
   let browser: Browser;
   beforeAll(async () => {
@@ -135,13 +164,11 @@ describe('tasks', () => {
       // Keyboard: pick up the second card by its handle, one column right, drop.
       await a.page.getByRole('button', { name: `Drag ${second}` }).focus();
       // Each step waits for its screen-reader announcement (the sensor listens for arrows once the pick-up settled).
-      const announced = (text: string) => a.page.locator('[id^="DndLiveRegion"]', { hasText: text }).waitFor({ state: 'attached' });
       await a.page.keyboard.press('Space');
-      await announced(`${second} is over To do`);
-      await a.page.keyboard.press('ArrowRight');
-      await announced(`${second} is over In progress`);
+      await announced(a.page, `${second} is over To do`);
+      await arrowToColumn(a.page, 'ArrowRight', `${second} is over In progress`, `${second} is over To do`);
       await a.page.keyboard.press('Space');
-      await announced(`${second} dropped in In progress`);
+      await announced(a.page, `${second} dropped in In progress`);
       await eventually(async () => (await columnOf(a.page, second)) === 'In progress', `${second} moved by keyboard`);
       await eventually(async () => (await columnOf(b.page, second)) === 'In progress', `${second} live in the second browser`, 5000);
       const saved = await call('GET', `/api/v1/tasks/${second}`, adminToken);
