@@ -34,6 +34,7 @@ public sealed class ConnectionDefaultsTests
 
         Assert.That(await SettingAsync(connection, "plan_cache_mode"), Is.EqualTo("auto"));
         Assert.That(await SettingAsync(connection, "enable_seqscan"), Is.EqualTo("off"), "queue tables analysed empty must not be scanned whole");
+        Assert.That(await SettingAsync(connection, "enable_bitmapscan"), Is.EqualTo("off"), "nor gathered whole and sorted");
         Assert.That(await SettingAsync(connection, "application_name"), Is.EqualTo("orbit-relay"));
         Assert.That(await PreparedAfterRepeatingAsync(connection), Is.True);
     }
