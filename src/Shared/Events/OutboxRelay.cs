@@ -16,7 +16,7 @@ namespace Orbit.Shared.Events;
 /// Delivers every module's outbox to every consumer, at least once, in commit order per aggregate and consumer, each
 /// consumer at its own pace.
 /// <list type="bullet">
-/// <item><b>Dispatch.</b> Woken by PostgreSQL <c>NOTIFY</c> when an outbox insert commits (and by a poll), one host at a
+/// <item><b>Dispatch.</b> Woken by PostgreSQL <c>NOTIFY</c> once an outbox insert has committed (and by a poll), one host at a
 /// time per publisher (a try-lock) hands each new message to the consumers that want it: one
 /// <c>&lt;publisher&gt;.outbox_deliveries</c> row per consumer, and a <c>NOTIFY</c> naming those consumers, which wakes
 /// them on every host. One statement per round, on the listening connection.</item>

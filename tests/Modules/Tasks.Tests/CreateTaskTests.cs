@@ -153,6 +153,54 @@ public sealed class CreateTaskTests
         Assert.That(await count.ExecuteScalarAsync(), Is.EqualTo(2L), "one task.created per committed task, none for the rejected one");
     }
 
+    /// <summary>
+    /// The counter statement writes task.created itself and fills in the key only it knows (ADR 0017): the stored event
+    /// describes the stored task, and task.assigned follows it.
+    /// </summary>
+    [Test]
+    public async Task The_created_event_describes_the_task_as_stored_key_included()
+    {
+        var team = await ProjectScenarios.CreateTeamAsync(Api);
+        await TaskApi.CreateAsync(team.ClientFor("member"), team.Project.Id);
+        var assignee = team.UserFor("member").Id;
+        var task = await TaskApi.CreateAsync(team.ClientFor("member"), team.Project.Id, new
+        {
+            title = "  Ship it  ", status = "in_progress", priority = "high", assigneeId = assignee,
+            labels = new[] { " api ", "API", "web" }, dueDate = "2027-01-31",
+        });
+
+        await using var connection = new NpgsqlConnection(Api.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select type, payload::text from tasks.outbox_messages where payload->>'taskId' = @id order by seq", connection);
+        command.Parameters.AddWithValue("id", task.Id.ToString());
+        var events = new List<(string Type, System.Text.Json.JsonElement Payload)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                events.Add((reader.GetString(0), System.Text.Json.JsonDocument.Parse(reader.GetString(1)).RootElement));
+            }
+        }
+
+        Assert.That(events.Select(e => e.Type), Is.EqualTo(new[] { "task.created", "task.assigned" }));
+        var created = events[0].Payload;
+        Assert.Multiple(() =>
+        {
+            Assert.That(task.Key, Is.EqualTo($"{team.Project.Key}-2"));
+            Assert.That(created.GetProperty("key").GetString(), Is.EqualTo(task.Key));
+            Assert.That(created.GetProperty("taskId").GetGuid(), Is.EqualTo(task.Id));
+            Assert.That(created.GetProperty("projectId").GetGuid(), Is.EqualTo(team.Project.Id));
+            Assert.That(created.GetProperty("title").GetString(), Is.EqualTo(task.Title).And.EqualTo("Ship it"));
+            Assert.That(created.GetProperty("status").GetString(), Is.EqualTo(task.Status));
+            Assert.That(created.GetProperty("priority").GetString(), Is.EqualTo(task.Priority));
+            Assert.That(created.GetProperty("assigneeId").GetGuid(), Is.EqualTo(assignee));
+            Assert.That(created.GetProperty("labels").EnumerateArray().Select(l => l.GetString()), Is.EqualTo(task.Labels));
+            Assert.That(created.GetProperty("dueDate").GetString(), Is.EqualTo(task.DueDate));
+            Assert.That(events[1].Payload.GetProperty("key").GetString(), Is.EqualTo(task.Key));
+        });
+    }
+
     [Test]
     public async Task An_idempotency_key_replays_the_first_response_instead_of_creating_again()
     {
