@@ -17,7 +17,7 @@ WORKDIR /src
 
 # Restore from the project files alone, so the package layer is reused until a project file or a package version
 # changes. Every project the host references transitively needs its line here (a new module adds one, or two with
-# a .Contracts project).
+# a .Contracts project; tests/Orbit.ArchitectureTests/DockerfileTests.cs checks).
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/Host/Host.csproj src/Host/WebApp.targets src/Host/
 COPY src/Shared/Shared.csproj src/Shared/
@@ -29,6 +29,7 @@ COPY src/Modules/Tasks/Tasks.csproj src/Modules/Tasks/
 COPY src/Modules/Tasks.Contracts/Tasks.Contracts.csproj src/Modules/Tasks.Contracts/
 COPY src/Modules/Audit/Audit.csproj src/Modules/Audit/
 COPY src/Modules/Notifications/Notifications.csproj src/Modules/Notifications/
+COPY src/Modules/Webhooks/Webhooks.csproj src/Modules/Webhooks/
 # Only the host: restoring App.sln would also need the test projects, which are not in the build context.
 # For the image's architecture, so that publish can precompile (ReadyToRun, see Host.csproj).
 ARG TARGETARCH
