@@ -83,17 +83,20 @@ internal static class TaskSorts
     private const string UpdatedText = """to_char(t.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""";
     private const string InProject = "t.project_id = @ProjectId";
 
-    private static readonly Guid FirstId = Guid.Empty;
-    private static readonly Guid LastId = Guid.Parse("ffffffff-ffff-ffff-ffff-ffffffffffff");
+    // The lowest and highest uuid: the first page's cursor id, and the created sorts' ends of a project's range.
+    private const string LowestUuid = "00000000-0000-0000-0000-000000000000";
+    private const string HighestUuid = "ffffffff-ffff-ffff-ffff-ffffffffffff";
+    private static readonly Guid FirstId = Guid.Parse(LowestUuid);
+    private static readonly Guid LastId = Guid.Parse(HighestUuid);
 
     public static readonly IReadOnlyDictionary<string, TaskSort> All =
         new Dictionary<string, TaskSort>(StringComparer.Ordinal)
         {
             // tasks_by_created (tasks_trash for deleted=true); ids are UUIDv7, so id order is creation order. The start
             // takes the cursor's id on every page, so no separate after-cursor predicate.
-            ["created"] = new("(t.project_id, t.id) <= (@ProjectId, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)", "t.project_id, t.id",
+            ["created"] = new($"(t.project_id, t.id) <= (@ProjectId, '{HighestUuid}'::uuid)", "t.project_id, t.id",
                 "(t.project_id, t.id) > (@ProjectId, @AfterId)", null, "null", null, FirstId),
-            ["-created"] = new("(t.project_id, t.id) >= (@ProjectId, '00000000-0000-0000-0000-000000000000'::uuid)", "t.project_id desc, t.id desc",
+            ["-created"] = new($"(t.project_id, t.id) >= (@ProjectId, '{LowestUuid}'::uuid)", "t.project_id desc, t.id desc",
                 "(t.project_id, t.id) < (@ProjectId, @AfterId)", null, "null", null, LastId),
             // tasks_by_updated
             ["updated"] = new(InProject, "t.updated_at, t.id", "(t.project_id, t.updated_at, t.id) > (@ProjectId, cast(@AfterValue as timestamptz), @AfterId)",
