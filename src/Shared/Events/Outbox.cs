@@ -9,7 +9,8 @@ namespace Orbit.Shared.Events;
 
 /// <summary>
 /// Writes integration events into the publishing module's <c>&lt;schema&gt;.outbox_messages</c> through the request's
-/// session, so they commit or roll back with the change that raised them. Nothing is published by hand after commit.
+/// session, so they commit or roll back with the change that raised them. No event is published by hand after commit:
+/// only the relays are woken then (<see cref="NotifyAfterCommitAsync"/>), and they read the committed rows.
 /// </summary>
 public sealed class Outbox(IDbSession session, IUnitOfWork unitOfWork, ILogger<Outbox> logger)
 {
