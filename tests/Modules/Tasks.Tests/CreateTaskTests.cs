@@ -169,20 +169,7 @@ public sealed class CreateTaskTests
             labels = new[] { " api ", "API", "web" }, dueDate = "2027-01-31",
         });
 
-        await using var connection = new NpgsqlConnection(Api.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "select type, payload::text from tasks.outbox_messages where payload->>'taskId' = @id order by seq", connection);
-        command.Parameters.AddWithValue("id", task.Id.ToString());
-        var events = new List<(string Type, System.Text.Json.JsonElement Payload)>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                events.Add((reader.GetString(0), System.Text.Json.JsonDocument.Parse(reader.GetString(1)).RootElement));
-            }
-        }
-
+        var events = await TaskApi.StoredEventsAsync(Api.ConnectionString, task.Id);
         Assert.That(events.Select(e => e.Type), Is.EqualTo(new[] { "task.created", "task.assigned" }));
         var created = events[0].Payload;
         Assert.Multiple(() =>

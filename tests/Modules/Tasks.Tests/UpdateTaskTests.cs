@@ -191,18 +191,7 @@ public sealed class UpdateTaskTests
         using var response = await TaskApi.PatchAsync(client, task.Key, $$"""{"title": "New", "status": "in_progress", "assigneeId": "{{assignee}}"}""");
         await Expect.Status(response, HttpStatusCode.OK);
 
-        await using var connection = new NpgsqlConnection(Api.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select type, payload::text from tasks.outbox_messages where payload->>'taskId' = @id order by occurred_at, id", connection);
-        command.Parameters.AddWithValue("id", task.Id.ToString());
-        var events = new List<(string Type, JsonElement Payload)>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                events.Add((reader.GetString(0), JsonDocument.Parse(reader.GetString(1)).RootElement));
-            }
-        }
+        var events = await TaskApi.StoredEventsAsync(Api.ConnectionString, task.Id);
 
         Assert.That(events.Select(e => e.Type), Is.EquivalentTo(new[] { "task.created", "task.updated", "task.status_changed", "task.assigned" }));
         var changes = events.Single(e => e.Type == "task.updated").Payload.GetProperty("changes");

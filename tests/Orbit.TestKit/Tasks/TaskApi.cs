@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Npgsql;
 using Orbit.Tests.Infrastructure;
 
 namespace Orbit.Tests.Tasks;
@@ -81,5 +82,22 @@ public static class TaskApi
         while (cursor is not null && items.Count < 1000);
 
         return items;
+    }
+
+    /// <summary>The integration events stored in tasks.outbox_messages for one task, in the order they were written.</summary>
+    public static async Task<List<(string Type, JsonElement Payload)>> StoredEventsAsync(string connectionString, Guid taskId)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select type, payload::text from tasks.outbox_messages where payload->>'taskId' = @id order by seq", connection);
+        command.Parameters.AddWithValue("id", taskId.ToString());
+        var events = new List<(string Type, JsonElement Payload)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            events.Add((reader.GetString(0), JsonDocument.Parse(reader.GetString(1)).RootElement));
+        }
+
+        return events;
     }
 }
