@@ -103,17 +103,18 @@ internal sealed class CreateTaskHandler(IDbSession session, Outbox outbox, IProj
         var priority = request.Priority is null ? WorkPriority.None : TaskValues.ParsePriority(request.Priority);
         var dueDate = DueDates.Parse(request.DueDate);
         var id = Guid.CreateVersion7(now);
+        var title = request.Title!.Trim();
         var labels = TaskRules.NormalizeLabels(request.Labels);
         // The event as it will be stored, but for its key, which the statement fills in.
         var created = OutboxMessage.Of(new TaskCreated(
-            Guid.CreateVersion7(now), now, command.ActorId, command.ProjectId, id, "", request.Title!.Trim(), status, priority,
+            Guid.CreateVersion7(now), now, command.ActorId, command.ProjectId, id, "", title, status, priority,
             request.AssigneeId, labels, dueDate, request.ParentId));
         var row = await connection.QuerySingleAsync<TaskRow>(new CommandDefinition(InsertSql, new
         {
             Id = id,
             command.ProjectId,
             project.ProjectKey,
-            Title = request.Title!.Trim(),
+            Title = title,
             request.Description,
             Status = TaskValues.NameOf(status),
             Priority = (short)priority,
